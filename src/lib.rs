@@ -1,0 +1,2 @@
+//! guichet: a bilingual FAQ knowledge base in Markdown, built into a static site and an answer
+//! index that social-network reply bots query.
