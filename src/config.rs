@@ -51,3 +51,31 @@ impl Config {
         self.languages.get(lang).map_or(self.title.as_str(), |l| l.title.as_str())
     }
 }
+
+/// Reads and validates `root/config.toml`.
+pub fn load(root: &std::path::Path) -> Result<Config, crate::diagnostics::Diagnostic> {
+    use crate::diagnostics::{Diagnostic, line_col};
+    let file = std::path::PathBuf::from("config.toml");
+    let text = std::fs::read_to_string(root.join(&file)).map_err(|e| {
+        Diagnostic::error(root.join(&file), format!("cannot read the configuration: {e}"))
+            .help("run guichet from a knowledge base folder, pass `--root DIR`, or create one with `guichet init DIR`")
+    })?;
+    let config: Config = toml::from_str(&text).map_err(|e| {
+        let (line, col) = line_col(&text, e.span().map_or(0, |s| s.start));
+        Diagnostic::error(file.clone(), format!("invalid configuration: {}", e.message()))
+            .at(line, col)
+            .help("config.toml needs `base_url`, `title`, `default_language` and a `[languages.xx]` table per language")
+    })?;
+    if !config.languages.contains_key(&config.default_language) {
+        return Err(Diagnostic::error(
+            file,
+            format!("`default_language = \"{}\"` has no `[languages.{}]` table", config.default_language, config.default_language),
+        )
+        .help("add the table or set `default_language` to one of the configured languages"));
+    }
+    if !(config.base_url.starts_with("https://") || config.base_url.starts_with("http://")) {
+        return Err(Diagnostic::error(file, format!("`base_url = \"{}\"` is not an absolute URL", config.base_url))
+            .help("write the published address, e.g. `base_url = \"https://aide.example.qc.ca\"`"));
+    }
+    Ok(config)
+}
