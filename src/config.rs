@@ -38,7 +38,7 @@ pub struct LanguageConfig {
 /// ```toml
 /// [answer]
 /// synonyms = "synonyms.toml"        # relative to the knowledge base root
-/// min_confidence = 0.5              # below it the decision is "none" (a human takes the post)
+/// min_confidence = 0.7              # below it the decision is "none" (a human takes the post)
 ///
 /// [answer.private_channels]         # where personal-file questions are redirected
 /// fr = "/fr/revenu-quebec/nous-joindre/"
@@ -65,7 +65,7 @@ impl Default for AnswerConfig {
         AnswerConfig {
             synonyms: PathBuf::from("synonyms.toml"),
             private_channels: BTreeMap::new(),
-            min_confidence: 0.5,
+            min_confidence: 0.7,
             extra: toml::Table::new(),
         }
     }
