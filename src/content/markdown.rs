@@ -61,22 +61,10 @@ impl<'a> Chunk<'a> {
         match &event {
             Event::Text(t) | Event::Code(t) => self.text.push_str(t),
             Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            Event::End(TagEnd::TableCell) if !self.text.is_empty() => self.text.push(' '),
             Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::CodeBlock
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::TableRow,
-            ) => {
-                if !self.text.ends_with("\n\n") && !self.text.is_empty() {
-                    self.text.push_str(if matches!(event, Event::End(TagEnd::TableCell)) {
-                        " "
-                    } else {
-                        "\n\n"
-                    });
-                }
-            }
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Item | TagEnd::TableRow,
+            ) if !self.text.ends_with("\n\n") && !self.text.is_empty() => self.text.push_str("\n\n"),
             _ => {}
         }
         self.events.push(event);
@@ -130,10 +118,10 @@ pub fn parse(text: &str, body_offset: usize) -> Result<Body, Vec<Diagnostic>> {
                 }
             }
             event => {
-                if let Event::Start(Tag::Link { dest_url, .. }) = &event {
-                    if dest_url.starts_with('/') || dest_url.starts_with('#') {
-                        out.links.push(RawLink { dest: dest_url.to_string(), offset: range.start });
-                    }
+                if let Event::Start(Tag::Link { dest_url, .. }) = &event
+                    && (dest_url.starts_with('/') || dest_url.starts_with('#'))
+                {
+                    out.links.push(RawLink { dest: dest_url.to_string(), offset: range.start });
                 }
                 match current.as_mut() {
                     Some((entry, true)) => {
@@ -201,15 +189,12 @@ fn into_static(event: Event<'_>) -> Event<'static> {
         Event::Start(Tag::Emphasis) => Event::Start(Tag::Emphasis),
         Event::Start(Tag::Strong) => Event::Start(Tag::Strong),
         Event::Start(Tag::Strikethrough) => Event::Start(Tag::Strikethrough),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: s(dest_url),
-            title: s(title),
-            id: s(id),
-        }),
-        Event::End(
-            end @ (TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link),
-        ) => Event::End(end),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: s(dest_url), title: s(title), id: s(id) })
+        }
+        Event::End(end @ (TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)) => {
+            Event::End(end)
+        }
         // Images, footnote references and other blocks have no place in a heading: dropped.
         _ => Event::Text(CowStr::Borrowed("")),
     }
