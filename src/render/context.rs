@@ -106,10 +106,16 @@ fn summaries(site: &Site, ids: &[PageId]) -> Vec<Value> {
                 path: &p.path,
                 description: p.description.as_deref(),
                 kind: p.kind,
-                question_count: p.entries.len(),
+                question_count: question_count(site, id),
             })
         })
         .collect()
+}
+
+/// Questions of a page, or of every page below a section.
+fn question_count(site: &Site, id: PageId) -> usize {
+    let p = &site.pages[id];
+    p.entries.len() + p.children.iter().map(|&c| question_count(site, c)).sum::<usize>()
 }
 
 /// The `page` object: the model's page with `past` on each deadline.
@@ -185,7 +191,9 @@ pub fn not_found(r: &Renderer<'_>) -> Value {
     map.insert("languages".into(), json!(home_links(site)));
     let strings: serde_json::Map<String, Value> =
         site.languages.iter().map(|l| (l.clone(), json!(r.theme.strings_for(l)))).collect();
-    map.insert("strings".into(), Value::Object(strings));
+    map.insert("i18n".into(), Value::Object(strings));
+    map.insert("alternates".into(), json!([]));
+    map.insert("breadcrumbs".into(), json!([]));
     Value::Object(map)
 }
 

@@ -37,8 +37,13 @@ impl Theme {
     /// The built-in theme overridden by `root/templates/`.
     pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
         let mut files: BTreeMap<String, ThemeFile> = BTreeMap::new();
+        let mut builtin_strings = Vec::new();
         for file in builtin_files() {
-            files.insert(file.name.clone(), file);
+            if file.name.starts_with("i18n/") {
+                builtin_strings.push(file);
+            } else {
+                files.insert(file.name.clone(), file);
+            }
         }
         let mut diags = Diagnostics::default();
         let custom = root.join("templates");
@@ -65,9 +70,10 @@ impl Theme {
         }
 
         let mut templates = Vec::new();
-        let mut strings = HashMap::new();
+        let mut strings: HashMap<String, toml::Table> = HashMap::new();
         let mut assets = BTreeMap::new();
-        for (name, file) in files {
+        let ordered = builtin_strings.into_iter().map(|f| (f.name.clone(), f)).chain(files);
+        for (name, file) in ordered {
             if let Some(asset) = name.strip_prefix("static/") {
                 assets.insert(asset.to_string(), file.bytes);
                 continue;
@@ -81,8 +87,10 @@ impl Theme {
             };
             if let Some(lang) = name.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".toml")) {
                 match toml::from_str::<toml::Table>(&text) {
+                    // Key by key over the built-in strings, so that a knowledge base
+                    // overrides one string without copying the whole file.
                     Ok(table) => {
-                        strings.insert(lang.to_string(), table);
+                        strings.entry(lang.to_string()).or_insert_with(toml::Table::new).extend(table)
                     }
                     Err(e) => {
                         let (line, col) =
