@@ -89,9 +89,7 @@ impl Theme {
                 match toml::from_str::<toml::Table>(&text) {
                     // Key by key over the built-in strings, so that a knowledge base
                     // overrides one string without copying the whole file.
-                    Ok(table) => {
-                        strings.entry(lang.to_string()).or_insert_with(toml::Table::new).extend(table)
-                    }
+                    Ok(table) => strings.entry(lang.to_string()).or_default().extend(table),
                     Err(e) => {
                         let (line, col) =
                             crate::diagnostics::line_col(&text, e.span().map_or(0, |s| s.start));
