@@ -123,6 +123,7 @@ pub fn published_files(site: &Site, theme: &Theme) -> Vec<String> {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let (site, theme) = prepare(&opts.root, opts.drafts).map_err(BuildError::Invalid)?;
+    tracing::debug!(elapsed = ?start.elapsed(), "loaded and checked");
     let output = opts.output_dir();
     let parent = output.parent().unwrap_or(Path::new(".")).to_path_buf();
     std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -146,6 +147,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         b.finish_and_clear();
     }
     renderer.copy_static(&new_site).map_err(BuildError::Invalid)?;
+    tracing::debug!(elapsed = ?start.elapsed(), "rendered");
 
     publish(&new_site, &output, staging.path())?;
 
