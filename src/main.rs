@@ -1,15 +1,17 @@
-//! Minimal command line until the full CLI lands: `ask` and `index` only.
+//! The `guichet` command line: parses arguments, calls the library, maps errors to exit codes.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use guichet::answer::ask::{self, AskOptions};
 
+use guichet::build::{BuildError, BuildOptions};
+
+/// Build a bilingual FAQ site and the answer index that reply bots query.
 #[derive(Parser)]
-#[command(name = "guichet", version)]
+#[command(name = "guichet", version, about)]
 struct Cli {
-    /// Knowledge base root (holds config.toml).
+    /// Knowledge base folder (the one with config.toml).
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
     #[command(subcommand)]
@@ -18,44 +20,52 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write the answer index only (the index part of `build`) into <root>/.guichet/index/.
-    Index,
-    /// Answer a question, or posts read from standard input (one per line).
+    /// Build the static site (and the answer index) from content/.
+    Build {
+        /// Where to write the site [default: ROOT/site].
+        #[arg(long)]
+        output_dir: Option<PathBuf>,
+        /// Publish pages marked `draft = true` too.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new knowledge base in DIR (which must be absent or empty).
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Answer a post, or posts read from standard input (one per line, JSON lines out).
     Ask {
+        /// Language of the posts (detected when absent).
         #[arg(long)]
         lang: Option<String>,
-        #[arg(long, default_value_t = ask::DEFAULT_TOP)]
+        /// Number of results per post.
+        #[arg(long, default_value_t = guichet::answer::ask::DEFAULT_TOP)]
         top: usize,
+        /// Print one JSON object for QUESTION.
         #[arg(long)]
         json: bool,
-        /// Index folder (default: <root>/.guichet/index/).
+        /// Answer index folder [default: ROOT/.guichet/index].
         #[arg(long)]
         index: Option<PathBuf>,
         question: Option<String>,
     },
+    /// Write only the answer index into ROOT/.guichet/index (until `build` writes it).
+    #[command(hide = true)]
+    Index,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Index => index(&cli.root),
-        Command::Ask {
-            lang,
-            top,
-            json,
-            index,
-            question,
-        } => ask::run(&AskOptions {
-            root: cli.root,
-            index,
-            lang,
-            top,
-            json,
-            question,
-        }),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
+    // Logs go to stderr; `RUST_LOG=guichet=debug` shows the phases of a build.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -63,19 +73,53 @@ fn main() -> ExitCode {
     }
 }
 
-fn index(root: &std::path::Path) -> anyhow::Result<()> {
-    let site = guichet::content::load(root, &Default::default())?;
-    let dir = ask::default_index_dir(root);
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir)?;
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build { output_dir, drafts } => {
+            let opts = BuildOptions { root: cli.root, output_dir, drafts };
+            match guichet::build::build(&opts) {
+                Ok(report) => {
+                    for w in report.warnings.warnings() {
+                        eprintln!("{w}");
+                    }
+                    eprintln!("{report}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(BuildError::Invalid(diags)) => {
+                    eprintln!("{diags}");
+                    eprintln!("build failed: nothing was written, the previous site is unchanged");
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(BuildError::Io(e)) => Err(e),
+            }
+        }
+        Command::Ask { lang, top, json, index, question } => {
+            let opts = guichet::answer::ask::AskOptions { root: cli.root, index, lang, top, json, question };
+            guichet::answer::ask::run(&opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Index => {
+            let site = guichet::content::load(&cli.root, &Default::default())?;
+            let dir = guichet::answer::ask::default_index_dir(&cli.root);
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir)?;
+            }
+            std::fs::create_dir_all(&dir)?;
+            let stats = guichet::index::write_index(&site, &dir)?;
+            eprintln!("answer index: {} questions, {} introductions", stats.entries, stats.intros);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => {
+            let written = guichet::init::init(&dir)?;
+            for f in &written {
+                eprintln!("  created {}", dir.join(f).display());
+            }
+            eprintln!(
+                "New knowledge base in {}. Next: `guichet --root {} build`",
+                dir.display(),
+                dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
-    std::fs::create_dir_all(&dir)?;
-    let stats = guichet::index::write_index(&site, &dir)?;
-    eprintln!(
-        "answer index: {} questions, {} introductions in {}",
-        stats.entries,
-        stats.intros,
-        dir.display()
-    );
-    Ok(())
 }

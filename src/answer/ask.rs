@@ -42,19 +42,12 @@ pub fn default_index_dir(root: &Path) -> PathBuf {
 
 /// Runs `ask`.
 pub fn run(opts: &AskOptions) -> anyhow::Result<()> {
-    let dir = opts
-        .index
-        .clone()
-        .unwrap_or_else(|| default_index_dir(&opts.root));
+    let dir = opts.index.clone().unwrap_or_else(|| default_index_dir(&opts.root));
     let answerer = Answerer::open(&dir)?;
     let stdout = std::io::stdout();
     match &opts.question {
         Some(question) => {
-            let post = Post {
-                text: question.clone(),
-                id: None,
-                lang: opts.lang.clone(),
-            };
+            let post = Post { text: question.clone(), id: None, lang: opts.lang.clone() };
             let answer = answerer.answer(&post, opts.top);
             let mut out = stdout.lock();
             if opts.json {
@@ -121,21 +114,10 @@ fn read_post(line: &str, lang: Option<&str>) -> Result<Post, (Option<String>, St
             Some(_) => return Err((id, "`text` must be a string".into())),
             None => return Err((id, "no `text` field".into())),
         };
-        let post_lang = value
-            .get("lang")
-            .and_then(|v| v.as_str())
-            .map(str::to_string);
-        Post {
-            text,
-            id,
-            lang: post_lang,
-        }
+        let post_lang = value.get("lang").and_then(|v| v.as_str()).map(str::to_string);
+        Post { text, id, lang: post_lang }
     } else {
-        Post {
-            text: trimmed.to_string(),
-            id: None,
-            lang: None,
-        }
+        Post { text: trimmed.to_string(), id: None, lang: None }
     };
     if post.lang.is_none() {
         post.lang = lang.map(str::to_string);
@@ -177,26 +159,15 @@ mod tests {
     #[test]
     fn reads_plain_and_json_lines() {
         let post = read_post("  c koi la date  ", Some("fr")).unwrap();
-        assert_eq!(
-            (post.text.as_str(), post.lang.as_deref()),
-            ("c koi la date", Some("fr"))
-        );
+        assert_eq!((post.text.as_str(), post.lang.as_deref()), ("c koi la date", Some("fr")));
         let post = read_post(r#"{"id": "a1", "text": "GST?", "lang": "en"}"#, Some("fr")).unwrap();
-        assert_eq!(
-            (post.id.as_deref(), post.lang.as_deref()),
-            (Some("a1"), Some("en"))
-        );
+        assert_eq!((post.id.as_deref(), post.lang.as_deref()), (Some("a1"), Some("en")));
     }
 
     #[test]
     fn unreadable_lines_say_what_is_wrong() {
         assert!(read_post("", None).unwrap_err().1.contains("empty"));
-        assert!(
-            read_post("{not json", None)
-                .unwrap_err()
-                .1
-                .contains("invalid JSON")
-        );
+        assert!(read_post("{not json", None).unwrap_err().1.contains("invalid JSON"));
         let (id, msg) = read_post(r#"{"id": 7, "lang": "fr"}"#, None).unwrap_err();
         assert_eq!(id.as_deref(), Some("7"));
         assert!(msg.contains("text"));

@@ -18,25 +18,23 @@ pub struct Detected {
 }
 
 const FRENCH: &[&str] = &[
-    "le", "la", "les", "de", "des", "du", "un", "une", "et", "est", "je", "j'ai", "tu", "il",
-    "elle", "on", "nous", "vous", "pour", "pas", "que", "qui", "quoi", "quand", "comment",
-    "combien", "pourquoi", "mon", "ma", "mes", "ton", "son", "sa", "ses", "ce", "c'est", "ça",
-    "avec", "dans", "sur", "au", "aux", "ou", "où", "est-ce", "faut", "peux", "dois", "mais", "si",
-    "avez", "êtes", "suis", "ai", "à", "y", "pis", "chu", "faque", "ben", "là", "tu", "bonjour",
-    "merci", "svp", "allo", "oui", "non", "notre", "votre", "leur", "même", "aussi", "encore",
-    "depuis", "quel", "quelle", "d'une", "d'un", "l'an", "j'", "qu'", "n'", "m'", "c", "koi",
-    "kel", "ya", "jai", "toujours", "rien", "moi", "toi", "fait", "année",
+    "le", "la", "les", "de", "des", "du", "un", "une", "et", "est", "je", "j'ai", "tu", "il", "elle", "on",
+    "nous", "vous", "pour", "pas", "que", "qui", "quoi", "quand", "comment", "combien", "pourquoi", "mon",
+    "ma", "mes", "ton", "son", "sa", "ses", "ce", "c'est", "ça", "avec", "dans", "sur", "au", "aux", "ou",
+    "où", "est-ce", "faut", "peux", "dois", "mais", "si", "avez", "êtes", "suis", "ai", "à", "y", "pis",
+    "chu", "faque", "ben", "là", "tu", "bonjour", "merci", "svp", "allo", "oui", "non", "notre", "votre",
+    "leur", "même", "aussi", "encore", "depuis", "quel", "quelle", "d'une", "d'un", "l'an", "j'", "qu'",
+    "n'", "m'", "c", "koi", "kel", "ya", "jai", "toujours", "rien", "moi", "toi", "fait", "année",
 ];
 
 const ENGLISH: &[&str] = &[
-    "the", "a", "an", "and", "is", "are", "was", "were", "i", "i'm", "im", "you", "he", "she",
-    "we", "they", "it", "my", "your", "our", "his", "her", "their", "for", "to", "of", "in", "on",
-    "at", "with", "what", "when", "where", "why", "how", "who", "which", "do", "does", "did",
-    "can", "could", "should", "would", "will", "have", "has", "had", "be", "been", "this", "that",
-    "if", "or", "but", "not", "no", "yes", "get", "got", "any", "there", "here", "from", "about",
-    "please", "thanks", "hi", "hello", "hey", "u", "ur", "am", "just", "still", "so", "all",
-    "much", "many", "long", "way", "need", "want", "know", "file", "pay", "paid", "don't", "can't",
-    "it's", "what's", "isn't", "doesn't", "didn't", "me", "him", "them",
+    "the", "a", "an", "and", "is", "are", "was", "were", "i", "i'm", "im", "you", "he", "she", "we", "they",
+    "it", "my", "your", "our", "his", "her", "their", "for", "to", "of", "in", "on", "at", "with", "what",
+    "when", "where", "why", "how", "who", "which", "do", "does", "did", "can", "could", "should", "would",
+    "will", "have", "has", "had", "be", "been", "this", "that", "if", "or", "but", "not", "no", "yes", "get",
+    "got", "any", "there", "here", "from", "about", "please", "thanks", "hi", "hello", "hey", "u", "ur",
+    "am", "just", "still", "so", "all", "much", "many", "long", "way", "need", "want", "know", "file", "pay",
+    "paid", "don't", "can't", "it's", "what's", "isn't", "doesn't", "didn't", "me", "him", "them",
 ];
 
 static FR: LazyLock<HashSet<&'static str>> = LazyLock::new(|| FRENCH.iter().copied().collect());
@@ -47,14 +45,10 @@ static EN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| ENGLISH.iter().cop
 pub fn detect(text: &str, languages: &[String], fallback: &str) -> Detected {
     let offered = |code: &str| languages.iter().any(|l| l == code);
     if !(offered("fr") && offered("en")) {
-        return Detected {
-            lang: fallback.to_string(),
-            certainty: 0.0,
-        };
+        return Detected { lang: fallback.to_string(), certainty: 0.0 };
     }
     let (mut fr, mut en) = (0.0f32, 0.0f32);
-    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-'))
-    {
+    for word in text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-')) {
         if word.is_empty() {
             continue;
         }
@@ -78,16 +72,10 @@ pub fn detect(text: &str, languages: &[String], fallback: &str) -> Detected {
     }
     let total = fr + en;
     if total == 0.0 || fr == en {
-        return Detected {
-            lang: fallback.to_string(),
-            certainty: 0.0,
-        };
+        return Detected { lang: fallback.to_string(), certainty: 0.0 };
     }
     let lang = if fr > en { "fr" } else { "en" };
-    Detected {
-        lang: lang.to_string(),
-        certainty: (fr - en).abs() / total,
-    }
+    Detected { lang: lang.to_string(), certainty: (fr - en).abs() / total }
 }
 
 #[cfg(test)]
@@ -100,27 +88,10 @@ mod tests {
 
     #[test]
     fn detects_informal_french_and_english() {
-        assert_eq!(
-            detect("c koi la date limite pour les impots", &langs(), "en").lang,
-            "fr"
-        );
-        assert_eq!(
-            detect("Chu étudiant pis j'ai jamais fait d'impôts", &langs(), "en").lang,
-            "fr"
-        );
-        assert_eq!(
-            detect(
-                "do I need to register for GST/QST if I make 25k?",
-                &langs(),
-                "fr"
-            )
-            .lang,
-            "en"
-        );
-        assert_eq!(
-            detect("whats the payee name for instalments", &langs(), "fr").lang,
-            "en"
-        );
+        assert_eq!(detect("c koi la date limite pour les impots", &langs(), "en").lang, "fr");
+        assert_eq!(detect("Chu étudiant pis j'ai jamais fait d'impôts", &langs(), "en").lang, "fr");
+        assert_eq!(detect("do I need to register for GST/QST if I make 25k?", &langs(), "fr").lang, "en");
+        assert_eq!(detect("whats the payee name for instalments", &langs(), "fr").lang, "en");
     }
 
     #[test]

@@ -117,27 +117,15 @@ impl Answerer {
     /// Opens the answer index written by `guichet build` in `index_dir`.
     pub fn open(index_dir: &Path) -> anyhow::Result<Answerer> {
         if !index_dir.join(META_FILE).is_file() {
-            anyhow::bail!(
-                "no answer index in {}; run `guichet build` first",
-                index_dir.display()
-            );
+            anyhow::bail!("no answer index in {}; run `guichet build` first", index_dir.display());
         }
         let meta = IndexMeta::read(index_dir)?;
         let index = Index::open_in_dir(index_dir).with_context(|| {
-            format!(
-                "cannot open the answer index in {}; run `guichet build` again",
-                index_dir.display()
-            )
+            format!("cannot open the answer index in {}; run `guichet build` again", index_dir.display())
         })?;
-        register(
-            index.tokenizers(),
-            meta.languages.iter().map(String::as_str),
-        );
+        register(index.tokenizers(), meta.languages.iter().map(String::as_str));
         let fields = Fields::resolve(&index.schema(), &meta.languages)?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let searcher = reader.searcher();
 
         let (table, docs, doc_freq) = read_documents(&searcher, &fields, &meta.languages)?;
@@ -157,16 +145,7 @@ impl Answerer {
             })
             .collect();
         let replies = Replies::new(&meta.templates, &meta.default_language)?;
-        Ok(Answerer {
-            meta,
-            fields,
-            _reader: reader,
-            searcher,
-            langs,
-            table,
-            docs,
-            replies,
-        })
+        Ok(Answerer { meta, fields, _reader: reader, searcher, langs, table, docs, replies })
     }
 
     /// Metadata of the opened index.
@@ -184,12 +163,10 @@ impl Answerer {
         };
         let text = normalize::SPELLINGS.rewrite(&cleaned, &lang);
         let matched = match self.langs.get(&lang) {
-            Some(li) => li
-                .search(&self.searcher, &self.fields, &self.table, &text)
-                .unwrap_or_else(|e| {
-                    tracing::warn!("search failed: {e}");
-                    Matched::default()
-                }),
+            Some(li) => li.search(&self.searcher, &self.fields, &self.table, &text).unwrap_or_else(|e| {
+                tracing::warn!("search failed: {e}");
+                Matched::default()
+            }),
             None => Matched::default(),
         };
         // The personal policy reads the post with the SIN still in (it is a signal), never
@@ -226,24 +203,15 @@ impl Answerer {
             .or_else(|| self.meta.private_channels.get(&self.meta.default_language))
             .map_or("", String::as_str);
         let ctx = match (decision, results.first()) {
-            (Decision::Answer, Some(hit)) => ReplyContext {
-                url: &hit.url,
-                question: &hit.question,
-                page: &hit.page,
-                channel,
-            },
-            _ => ReplyContext {
-                channel,
-                ..Default::default()
-            },
+            (Decision::Answer, Some(hit)) => {
+                ReplyContext { url: &hit.url, question: &hit.question, page: &hit.page, channel }
+            }
+            _ => ReplyContext { channel, ..Default::default() },
         };
-        let reply = self
-            .replies
-            .render(decision.as_str(), &lang, &ctx)
-            .unwrap_or_else(|e| {
-                tracing::warn!("reply template failed: {e:#}");
-                String::new()
-            });
+        let reply = self.replies.render(decision.as_str(), &lang, &ctx).unwrap_or_else(|e| {
+            tracing::warn!("reply template failed: {e:#}");
+            String::new()
+        });
         Answer {
             id: post.id.as_deref().map(|id| mask::mask_sin(id).into_owned()),
             query: masked,
@@ -270,11 +238,7 @@ fn confidence(matched: &Matched) -> f32 {
         return 0.0;
     };
     let second = matched.candidates.get(1).map_or(0.0, |c| c.score);
-    let margin = if first.score > 0.0 {
-        (first.score - second) / first.score
-    } else {
-        0.0
-    };
+    let margin = if first.score > 0.0 { (first.score - second) / first.score } else { 0.0 };
     let z = BIAS
         + MARGIN * margin
         + LOG_SCORE * first.score.max(0.0).ln_1p()
@@ -303,12 +267,7 @@ fn read_documents(
         let store = segment.get_store_reader(1)?;
         for doc_id in 0..segment.max_doc() {
             let doc: TantivyDocument = store.get(doc_id)?;
-            let text = |f| {
-                doc.get_first(f)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("")
-                    .to_string()
-            };
+            let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("").to_string();
             docs.push(DocDisplay {
                 url: text(fields.url),
                 page: text(fields.page),
@@ -331,8 +290,8 @@ fn read_documents(
                 let mut stream = inverted.terms().stream()?;
                 while stream.advance() {
                     let term = String::from_utf8_lossy(stream.key()).into_owned();
-                    let mut postings = inverted
-                        .read_postings_from_terminfo(stream.value(), IndexRecordOption::Basic)?;
+                    let mut postings =
+                        inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::Basic)?;
                     while postings.doc() != TERMINATED {
                         let dt = &mut terms[offset + postings.doc() as usize];
                         let set = match part {
@@ -350,24 +309,12 @@ fn read_documents(
     for (i, dt) in terms.iter().enumerate() {
         let entry = freqs.entry(doc_lang[i].clone()).or_default();
         entry.1 += 1;
-        let mut all: Vec<&String> = dt
-            .question
-            .iter()
-            .chain(&dt.context)
-            .chain(&dt.body)
-            .collect();
+        let mut all: Vec<&String> = dt.question.iter().chain(&dt.context).chain(&dt.body).collect();
         all.sort();
         all.dedup();
         for t in all {
             *entry.0.entry(t.clone()).or_default() += 1;
         }
     }
-    Ok((
-        DocTable {
-            segment_offsets,
-            terms,
-        },
-        docs,
-        freqs,
-    ))
+    Ok((DocTable { segment_offsets, terms }, docs, freqs))
 }

@@ -102,13 +102,11 @@ pub struct Spellings {
 }
 
 /// The built-in table of informal spellings.
-pub static SPELLINGS: LazyLock<Spellings> = LazyLock::new(|| {
-    toml::from_str(include_str!("informal.toml")).expect("informal.toml is valid")
-});
+pub static SPELLINGS: LazyLock<Spellings> =
+    LazyLock::new(|| toml::from_str(include_str!("informal.toml")).expect("informal.toml is valid"));
 
-static WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*").expect("valid word pattern")
-});
+static WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*").expect("valid word pattern"));
 
 impl Spellings {
     /// `text` with the informal words of `lang` rewritten (matched whole, ignoring case).
@@ -131,14 +129,8 @@ mod tests {
 
     #[test]
     fn removes_mentions_urls_and_retweets() {
-        assert_eq!(
-            clean("RT @RevenuQc: date limite? https://t.co/xyz"),
-            "date limite?"
-        );
-        assert_eq!(
-            clean("écrire à info@example.com"),
-            "écrire à info@example.com"
-        );
+        assert_eq!(clean("RT @RevenuQc: date limite? https://t.co/xyz"), "date limite?");
+        assert_eq!(clean("écrire à info@example.com"), "écrire à info@example.com");
         assert_eq!(clean("voir www.example.com svp"), "voir svp");
     }
 
@@ -166,10 +158,7 @@ mod tests {
 
     #[test]
     fn rewrites_informal_spellings_of_the_language_only() {
-        assert_eq!(
-            SPELLINGS.rewrite("c koi la date", "fr"),
-            "c'est quoi la date"
-        );
+        assert_eq!(SPELLINGS.rewrite("c koi la date", "fr"), "c'est quoi la date");
         assert_eq!(SPELLINGS.rewrite("Chu étudiant", "fr"), "je suis étudiant");
         assert_eq!(SPELLINGS.rewrite("can u check", "en"), "can you check");
         assert_eq!(SPELLINGS.rewrite("can u check", "fr"), "can u check");

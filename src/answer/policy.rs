@@ -67,10 +67,7 @@ impl Policy {
     pub fn parse(text: &str) -> anyhow::Result<Policy> {
         let file: PolicyFile = toml::from_str(text)?;
         let compile = |patterns: &[String]| -> anyhow::Result<Vec<Regex>> {
-            patterns
-                .iter()
-                .map(|p| Ok(RegexBuilder::new(p).case_insensitive(true).build()?))
-                .collect()
+            patterns.iter().map(|p| Ok(RegexBuilder::new(p).case_insensitive(true).build()?)).collect()
         };
         let signals = file
             .signal
@@ -85,10 +82,7 @@ impl Policy {
                 })
             })
             .collect::<anyhow::Result<_>>()?;
-        Ok(Policy {
-            threshold: file.threshold,
-            signals,
-        })
+        Ok(Policy { threshold: file.threshold, signals })
     }
 
     /// Scores a cleaned post written in `lang`.
@@ -105,21 +99,12 @@ impl Policy {
                 "en" => &signal.en,
                 _ => &signal.any[..0],
             };
-            if signal
-                .any
-                .iter()
-                .chain(localized)
-                .any(|re| re.is_match(text))
-            {
+            if signal.any.iter().chain(localized).any(|re| re.is_match(text)) {
                 score += signal.weight;
                 signals.push(signal.name.clone());
             }
         }
-        Verdict {
-            score,
-            personal: score >= self.threshold,
-            signals,
-        }
+        Verdict { score, personal: score >= self.threshold, signals }
     }
 }
 
@@ -133,54 +118,27 @@ mod tests {
 
     #[test]
     fn an_identifier_makes_a_post_personal() {
-        assert!(personal(
-            "Est-ce que ma déclaration est traitée? NAS 111-222-333",
-            "fr"
-        ));
-        assert!(personal(
-            "Please confirm receipt, account 1234567890 RT0001",
-            "en"
-        ));
-        assert!(personal(
-            "Nouvelle adresse : 12 rue Principale, Québec G1R 2B5",
-            "fr"
-        ));
+        assert!(personal("Est-ce que ma déclaration est traitée? NAS 111-222-333", "fr"));
+        assert!(personal("Please confirm receipt, account 1234567890 RT0001", "en"));
+        assert!(personal("Nouvelle adresse : 12 rue Principale, Québec G1R 2B5", "fr"));
     }
 
     #[test]
     fn asking_an_agent_to_look_at_ones_file_is_personal() {
-        assert!(personal(
-            "Pouvez-vous vérifier pourquoi mon remboursement est bloqué?",
-            "fr"
-        ));
-        assert!(personal(
-            "Can someone check my file? The amount looks wrong",
-            "en"
-        ));
+        assert!(personal("Pouvez-vous vérifier pourquoi mon remboursement est bloqué?", "fr"));
+        assert!(personal("Can someone check my file? The amount looks wrong", "en"));
     }
 
     #[test]
     fn own_file_plus_an_event_is_personal() {
-        assert!(personal(
-            "My refund was denied and I don't understand",
-            "en"
-        ));
-        assert!(personal(
-            "Mon versement est toujours pas rentré ce mois-ci",
-            "fr"
-        ));
+        assert!(personal("My refund was denied and I don't understand", "en"));
+        assert!(personal("Mon versement est toujours pas rentré ce mois-ci", "fr"));
     }
 
     #[test]
     fn general_questions_phrased_with_my_stay_answerable() {
         assert!(!personal("How long does it take to get my refund?", "en"));
-        assert!(!personal(
-            "Comment recevoir mon remboursement par dépôt direct?",
-            "fr"
-        ));
-        assert!(!personal(
-            "Quelle est la date limite pour produire ma déclaration?",
-            "fr"
-        ));
+        assert!(!personal("Comment recevoir mon remboursement par dépôt direct?", "fr"));
+        assert!(!personal("Quelle est la date limite pour produire ma déclaration?", "fr"));
     }
 }

@@ -10,9 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, Term};
@@ -133,13 +131,8 @@ impl LangIndex {
                 let t = Term::from_field_text(field, term);
                 if known {
                     let q = TermQuery::new(t, IndexRecordOption::WithFreqs);
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(q), boost * weight)),
-                    ));
-                } else if term.chars().count() >= FUZZY_MIN_LEN
-                    && !term.chars().any(|c| c.is_ascii_digit())
-                {
+                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost * weight))));
+                } else if term.chars().count() >= FUZZY_MIN_LEN && !term.chars().any(|c| c.is_ascii_digit()) {
                     let distance = if term.chars().count() >= 8 { 2 } else { 1 };
                     let q = FuzzyTermQuery::new(t, distance, true);
                     clauses.push((
@@ -167,17 +160,11 @@ impl LangIndex {
                     ],
                     2,
                 );
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(q), PROXIMITY_BOOST)),
-                ));
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), PROXIMITY_BOOST))));
             }
         }
         if clauses.is_empty() {
-            return Ok(Matched {
-                candidates: Vec::new(),
-                terms,
-            });
+            return Ok(Matched { candidates: Vec::new(), terms });
         }
         let query = BooleanQuery::new(clauses);
         let top = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
@@ -192,20 +179,14 @@ impl LangIndex {
                 let covered: f32 = unique
                     .iter()
                     .filter(|t| {
-                        dt.question.contains(**t)
-                            || dt.context.contains(**t)
-                            || dt.body.contains(**t)
+                        dt.question.contains(**t) || dt.context.contains(**t) || dt.body.contains(**t)
                     })
                     .map(|t| self.idf(t))
                     .sum();
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
                 // A document that speaks about little of the post ranks lower.
                 let score = score * (COVERAGE_FLOOR + coverage);
-                Candidate {
-                    doc,
-                    score,
-                    coverage,
-                }
+                Candidate { doc, score, coverage }
             })
             .collect();
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));

@@ -24,34 +24,15 @@ const URL_LENGTH: usize = 23;
 pub const DECISIONS: [&str; 3] = ["answer", "personal", "none"];
 
 const BUILT_IN: &[(&str, &str)] = &[
-    (
-        "answer.fr.txt",
-        include_str!("../../templates/replies/answer.fr.txt"),
-    ),
-    (
-        "answer.en.txt",
-        include_str!("../../templates/replies/answer.en.txt"),
-    ),
-    (
-        "personal.fr.txt",
-        include_str!("../../templates/replies/personal.fr.txt"),
-    ),
-    (
-        "personal.en.txt",
-        include_str!("../../templates/replies/personal.en.txt"),
-    ),
-    (
-        "none.fr.txt",
-        include_str!("../../templates/replies/none.fr.txt"),
-    ),
-    (
-        "none.en.txt",
-        include_str!("../../templates/replies/none.en.txt"),
-    ),
+    ("answer.fr.txt", include_str!("../../templates/replies/answer.fr.txt")),
+    ("answer.en.txt", include_str!("../../templates/replies/answer.en.txt")),
+    ("personal.fr.txt", include_str!("../../templates/replies/personal.fr.txt")),
+    ("personal.en.txt", include_str!("../../templates/replies/personal.en.txt")),
+    ("none.fr.txt", include_str!("../../templates/replies/none.fr.txt")),
+    ("none.en.txt", include_str!("../../templates/replies/none.en.txt")),
 ];
 
-static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"https?://\S+").expect("valid URL pattern"));
+static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"https?://\S+").expect("valid URL pattern"));
 
 /// Length of a text as X counts it.
 pub fn tweet_length(text: &str) -> usize {
@@ -71,11 +52,7 @@ pub fn load_overrides(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
     };
     for entry in entries {
         let path = entry?.path();
-        let Some(name) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_string)
-        else {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
             continue;
         };
         if !name.ends_with(".txt") {
@@ -88,8 +65,8 @@ pub fn load_overrides(dir: &Path) -> anyhow::Result<BTreeMap<String, String>> {
                 path.display()
             );
         }
-        let source = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let source =
+            std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         Tera::default()
             .add_raw_template(&name, &source)
             .with_context(|| format!("{}: invalid template", path.display()))?;
@@ -116,10 +93,7 @@ pub struct ReplyContext<'a> {
 
 impl Replies {
     /// Built-in templates overridden by `overrides` (name -> source).
-    pub fn new(
-        overrides: &BTreeMap<String, String>,
-        default_language: &str,
-    ) -> anyhow::Result<Replies> {
+    pub fn new(overrides: &BTreeMap<String, String>, default_language: &str) -> anyhow::Result<Replies> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![]);
         for (name, source) in BUILT_IN {
@@ -132,10 +106,7 @@ impl Replies {
                 format!("reply template {name} is invalid; fix it and run `guichet build`")
             })?;
         }
-        Ok(Replies {
-            tera,
-            default_language: default_language.to_string(),
-        })
+        Ok(Replies { tera, default_language: default_language.to_string() })
     }
 
     /// Renders the reply of `decision` in `lang` (falling back to the default language, then
@@ -175,10 +146,8 @@ fn shorten(text: &str, excess: usize) -> String {
         return String::new();
     }
     let kept: String = chars[..keep].iter().collect();
-    let kept = kept
-        .rsplit_once(' ')
-        .map_or(kept.as_str(), |(head, _)| head)
-        .trim_end_matches([',', ';', ':']);
+    let kept =
+        kept.rsplit_once(' ').map_or(kept.as_str(), |(head, _)| head).trim_end_matches([',', ';', ':']);
     format!("{kept}…")
 }
 
@@ -186,11 +155,7 @@ fn shorten(text: &str, excess: usize) -> String {
 fn cut(text: &str) -> String {
     let mut out = String::new();
     for word in text.split(' ') {
-        let candidate = if out.is_empty() {
-            word.to_string()
-        } else {
-            format!("{out} {word}")
-        };
+        let candidate = if out.is_empty() { word.to_string() } else { format!("{out} {word}") };
         if tweet_length(&candidate) > MAX_LENGTH {
             break;
         }
@@ -217,15 +182,7 @@ mod tests {
         let long = "Que faire si ".to_string() + &"très longue question ".repeat(30);
         let url = "https://aide.example.qc.ca/fr/particuliers/credit-solidarite/#admissibilite";
         let text = replies
-            .render(
-                "answer",
-                "fr",
-                &ReplyContext {
-                    url,
-                    question: &long,
-                    ..Default::default()
-                },
-            )
+            .render("answer", "fr", &ReplyContext { url, question: &long, ..Default::default() })
             .unwrap();
         assert!(tweet_length(&text) <= MAX_LENGTH, "{text}");
         assert!(text.contains(url));
@@ -233,31 +190,15 @@ mod tests {
 
     #[test]
     fn overrides_replace_built_in_templates_by_name() {
-        let overrides = BTreeMap::from([(
-            "none.en.txt".to_string(),
-            "An agent will reply.".to_string(),
-        )]);
+        let overrides = BTreeMap::from([("none.en.txt".to_string(), "An agent will reply.".to_string())]);
         let replies = Replies::new(&overrides, "fr").unwrap();
-        assert_eq!(
-            replies
-                .render("none", "en", &ReplyContext::default())
-                .unwrap(),
-            "An agent will reply."
-        );
-        assert_eq!(
-            replies
-                .render("none", "fr", &ReplyContext::default())
-                .unwrap(),
-            ""
-        );
+        assert_eq!(replies.render("none", "en", &ReplyContext::default()).unwrap(), "An agent will reply.");
+        assert_eq!(replies.render("none", "fr", &ReplyContext::default()).unwrap(), "");
         let text = replies
             .render(
                 "personal",
                 "en",
-                &ReplyContext {
-                    channel: "https://x.test/contact/",
-                    ..Default::default()
-                },
+                &ReplyContext { channel: "https://x.test/contact/", ..Default::default() },
             )
             .unwrap();
         assert!(text.contains("https://x.test/contact/"));

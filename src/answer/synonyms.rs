@@ -40,23 +40,15 @@ impl Synonyms {
     /// Parses and checks a synonyms file; `origin` names it in errors.
     pub fn parse(text: &str, origin: &str) -> anyhow::Result<Synonyms> {
         let synonyms: Synonyms = toml::from_str(text).with_context(|| {
-            format!(
-                "{origin}: not a valid synonyms file (expected `fr = [[\"TPS\", \"GST\"], ...]`)"
-            )
+            format!("{origin}: not a valid synonyms file (expected `fr = [[\"TPS\", \"GST\"], ...]`)")
         })?;
         for (lang, groups) in &synonyms.groups {
             for (n, group) in groups.iter().enumerate() {
                 if group.len() < 2 {
-                    bail!(
-                        "{origin}: group {} of `{lang}` needs at least two terms: {group:?}",
-                        n + 1
-                    );
+                    bail!("{origin}: group {} of `{lang}` needs at least two terms: {group:?}", n + 1);
                 }
                 if let Some(blank) = group.iter().find(|t| t.trim().is_empty()) {
-                    bail!(
-                        "{origin}: group {} of `{lang}` has an empty term {blank:?}",
-                        n + 1
-                    );
+                    bail!("{origin}: group {} of `{lang}` has an empty term {blank:?}", n + 1);
                 }
             }
         }
@@ -162,10 +154,7 @@ mod tests {
         let query = analyze(&mut analyzer, "mon numéro d’assurance sociale");
         assert_eq!(fr.expand(&query), analyze(&mut analyzer, "NAS"));
         // Nothing to expand, and languages stay apart.
-        assert!(
-            fr.expand(&analyze(&mut analyzer, "crédit solidarité"))
-                .is_empty()
-        );
+        assert!(fr.expand(&analyze(&mut analyzer, "crédit solidarité")).is_empty());
         assert!(Expander::new(&synonyms, "en").expand(&query).is_empty());
     }
 }

@@ -12,8 +12,8 @@
 //! - Any other language: words -> lower case -> ASCII folding.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RegexTokenizer, RemoveLongFilter, Stemmer,
-    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RegexTokenizer, RemoveLongFilter, Stemmer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 use super::stopwords;
@@ -47,9 +47,7 @@ pub fn analyzer_for(lang: &str) -> TextAnalyzer {
             .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
             .filter(LowerCaser)
             .filter(ElisionFilter)
-            .filter(StopWordFilter::remove(
-                stopwords::FRENCH.iter().map(|w| w.to_string()),
-            ))
+            .filter(StopWordFilter::remove(stopwords::FRENCH.iter().map(|w| w.to_string())))
             .filter(Stemmer::new(Language::French))
             .filter(AsciiFoldingFilter)
             .build(),
@@ -57,9 +55,7 @@ pub fn analyzer_for(lang: &str) -> TextAnalyzer {
             .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
             .filter(LowerCaser)
             .filter(PossessiveFilter)
-            .filter(StopWordFilter::remove(
-                stopwords::ENGLISH.iter().map(|w| w.to_string()),
-            ))
+            .filter(StopWordFilter::remove(stopwords::ENGLISH.iter().map(|w| w.to_string())))
             .filter(Stemmer::new(Language::English))
             .filter(AsciiFoldingFilter)
             .build(),
@@ -89,9 +85,8 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 }
 
 /// French elisions: the short words that lose their vowel before another vowel.
-const ELIDED: &[&str] = &[
-    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
-];
+const ELIDED: &[&str] =
+    &["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"];
 
 /// Removes a French elided article or pronoun glued to a word (`l'impôt`, `d’avis`), with
 /// either the ASCII apostrophe or the typographic one. Expects lower-cased tokens.
@@ -101,10 +96,7 @@ pub struct ElisionFilter;
 impl TokenFilter for ElisionFilter {
     type Tokenizer<T: Tokenizer> = MapFilter<T, fn(&mut String)>;
     fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        MapFilter {
-            inner: tokenizer,
-            map: strip_elision,
-        }
+        MapFilter { inner: tokenizer, map: strip_elision }
     }
 }
 
@@ -126,10 +118,7 @@ pub struct PossessiveFilter;
 impl TokenFilter for PossessiveFilter {
     type Tokenizer<T: Tokenizer> = MapFilter<T, fn(&mut String)>;
     fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        MapFilter {
-            inner: tokenizer,
-            map: strip_possessive,
-        }
+        MapFilter { inner: tokenizer, map: strip_possessive }
     }
 }
 
@@ -159,10 +148,7 @@ pub struct MapFilter<T, F> {
 impl<T: Tokenizer> Tokenizer for MapFilter<T, fn(&mut String)> {
     type TokenStream<'a> = MapStream<T::TokenStream<'a>>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        MapStream {
-            tail: self.inner.token_stream(text),
-            map: self.map,
-        }
+        MapStream { tail: self.inner.token_stream(text), map: self.map }
     }
 }
 
@@ -199,10 +185,7 @@ mod tests {
     fn french_elision_with_both_apostrophes() {
         assert_eq!(terms("fr", "l'impôt"), terms("fr", "impôt"));
         assert_eq!(terms("fr", "l’impôt"), terms("fr", "impôt"));
-        assert_eq!(
-            terms("fr", "qu’avis d'avis j'attends"),
-            terms("fr", "avis avis attends")
-        );
+        assert_eq!(terms("fr", "qu’avis d'avis j'attends"), terms("fr", "avis avis attends"));
         assert!(!terms("fr", "l'impôt").is_empty());
     }
 
@@ -223,18 +206,12 @@ mod tests {
 
     #[test]
     fn french_stop_words_are_removed() {
-        assert_eq!(
-            terms("fr", "le crédit de la personne"),
-            terms("fr", "crédit personne")
-        );
+        assert_eq!(terms("fr", "le crédit de la personne"), terms("fr", "crédit personne"));
     }
 
     #[test]
     fn english_possessives_and_stemming() {
-        assert_eq!(
-            terms("en", "my client's refunds"),
-            terms("en", "client refund")
-        );
+        assert_eq!(terms("en", "my client's refunds"), terms("en", "client refund"));
         assert_eq!(terms("en", "client’s"), vec!["client".to_string()]);
         assert_eq!(terms("en", "Filing"), terms("en", "file"));
         assert!(terms("en", "the and of").is_empty());

@@ -42,8 +42,8 @@ impl IndexMeta {
     /// Reads `meta.json` of an index folder.
     pub fn read(index_dir: &Path) -> anyhow::Result<IndexMeta> {
         let path = index_dir.join(META_FILE);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let meta: IndexMeta = serde_json::from_str(&text)
             .with_context(|| format!("{} is damaged; run `guichet build` again", path.display()))?;
         if meta.format != FORMAT {

@@ -26,13 +26,7 @@ pub enum Part {
 }
 
 impl Part {
-    pub const ALL: [Part; 5] = [
-        Part::Question,
-        Part::Title,
-        Part::Tags,
-        Part::Description,
-        Part::Body,
-    ];
+    pub const ALL: [Part; 5] = [Part::Question, Part::Title, Part::Tags, Part::Description, Part::Body];
 
     fn name(self) -> &'static str {
         match self {
@@ -63,10 +57,7 @@ pub struct Fields {
 impl Fields {
     /// The searchable field of one part in one language, if that language is indexed.
     pub fn get(&self, lang: &str, part: Part) -> Option<Field> {
-        self.searchable
-            .iter()
-            .find(|(l, p, _)| l == lang && *p == part)
-            .map(|(_, _, f)| *f)
+        self.searchable.iter().find(|(l, p, _)| l == lang && *p == part).map(|(_, _, f)| *f)
     }
 
     /// Builds the schema for a set of languages.

@@ -46,11 +46,7 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<IndexStats> {
     let mut writer = index.writer_with_num_threads(1, 50_000_000)?;
 
     let mut hash = Fnv::default();
-    let mut stats = IndexStats {
-        entries: 0,
-        intros: 0,
-        index_version: String::new(),
-    };
+    let mut stats = IndexStats { entries: 0, intros: 0, index_version: String::new() };
     for page in site.pages.iter().filter(|p| !p.draft) {
         if !languages.contains(&page.lang) {
             continue;
@@ -70,12 +66,7 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<IndexStats> {
     writer.wait_merging_threads()?;
 
     let private_channels = private_channels(site);
-    let settings = serde_json::to_string(&(
-        &synonyms,
-        &templates,
-        &private_channels,
-        answer.min_confidence,
-    ))?;
+    let settings = serde_json::to_string(&(&synonyms, &templates, &private_channels, answer.min_confidence))?;
     hash.write(settings.as_bytes());
     stats.index_version = format!("{:016x}", hash.finish());
 
@@ -105,16 +96,8 @@ fn document(
     hash: &mut Fnv,
 ) -> TantivyDocument {
     let (url, question, body) = match entry {
-        Some(e) => (
-            page.deep_link(e),
-            e.question.as_str(),
-            e.answer_text.as_str(),
-        ),
-        None => (
-            page.path.clone(),
-            page.title.as_str(),
-            page.intro_text.as_str(),
-        ),
+        Some(e) => (page.deep_link(e), e.question.as_str(), e.answer_text.as_str()),
+        None => (page.path.clone(), page.title.as_str(), page.intro_text.as_str()),
     };
     let tags = page.tags.join(" ; ");
     let description = page.description.as_deref().unwrap_or("");
@@ -155,24 +138,14 @@ fn private_channels(site: &Site) -> BTreeMap<String, String> {
     site.languages
         .iter()
         .map(|lang| {
-            let configured = site
-                .config
-                .answer
-                .private_channels
-                .get(lang)
-                .map(|t| absolute(t));
+            let configured = site.config.answer.private_channels.get(lang).map(|t| absolute(t));
             let contact = || {
                 site.pages_in(lang)
-                    .find(|(_, p)| {
-                        matches!(p.translation_key.as_deref(), Some("contact-us" | "contact"))
-                    })
+                    .find(|(_, p)| matches!(p.translation_key.as_deref(), Some("contact-us" | "contact")))
                     .map(|(_, p)| absolute(&p.path))
             };
             let home = || absolute(&format!("/{lang}/"));
-            (
-                lang.clone(),
-                configured.or_else(contact).unwrap_or_else(home),
-            )
+            (lang.clone(), configured.or_else(contact).unwrap_or_else(home))
         })
         .collect()
 }
