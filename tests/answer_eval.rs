@@ -49,7 +49,7 @@ fn dev_set_figures_do_not_regress() {
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let sin = Regex::new(r"(\d{3})[ -]?(\d{3})[ -]?(\d{3})").unwrap();
+    let sin = Regex::new(r"(?:^|\D)(\d{3})[ -]?(\d{3})[ -]?(\d{3})(?:\D|$)").unwrap();
 
     let (mut action, mut top1, mut answerable, mut leaks, mut long) = (0, 0, 0, 0, 0);
     for q in &questions {

@@ -6,6 +6,7 @@
 //! -> reply ([`reply`]). Social insurance numbers are masked ([`mask`]) in everything an
 //! [`Answer`] holds.
 
+pub mod accents;
 pub mod ask;
 pub mod language;
 pub mod mask;
@@ -162,6 +163,10 @@ impl Answerer {
             _ => language::detect(&cleaned, &self.meta.languages, &self.meta.default_language).lang,
         };
         let text = normalize::SPELLINGS.rewrite(&cleaned, &lang);
+        let text = match self.meta.accents.get(&lang) {
+            Some(vocabulary) => accents::restore(&text, vocabulary),
+            None => text,
+        };
         let matched = match self.langs.get(&lang) {
             Some(li) => li.search(&self.searcher, &self.fields, &self.table, &text).unwrap_or_else(|e| {
                 tracing::warn!("search failed: {e}");
@@ -277,7 +282,8 @@ fn read_documents(
         }
         let _ = ord;
     }
-    let mut terms: Vec<DocTerms> = (0..docs.len()).map(|_| DocTerms::default()).collect();
+    let mut terms: Vec<DocTerms> =
+        docs.iter().map(|d| DocTerms { intro: !d.url.contains('#'), ..DocTerms::default() }).collect();
     let mut freqs: DocFreqs = HashMap::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let offset = segment_offsets[ord];

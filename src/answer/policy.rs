@@ -50,7 +50,8 @@ pub struct Policy {
 /// How a post scored against the policy.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
-    /// Sum of the weights of the matched signals (a SIN counts as the threshold).
+    /// Sum of the weights of the matched signals (a SIN counts as the threshold; a signal
+    /// may weigh against).
     pub score: f32,
     /// Names of the matched signals.
     pub signals: Vec<String>,
@@ -89,7 +90,8 @@ impl Policy {
     pub fn judge(&self, text: &str, lang: &str) -> Verdict {
         let mut score = 0.0;
         let mut signals = Vec::new();
-        if contains_sin(text) {
+        let sin = contains_sin(text);
+        if sin {
             score += self.threshold;
             signals.push("social-insurance-number".to_string());
         }
@@ -104,7 +106,8 @@ impl Policy {
                 signals.push(signal.name.clone());
             }
         }
-        Verdict { score, personal: score >= self.threshold, signals }
+        // A social insurance number is personal whatever else the post says.
+        Verdict { score, personal: sin || score >= self.threshold, signals }
     }
 }
 
@@ -140,5 +143,7 @@ mod tests {
         assert!(!personal("How long does it take to get my refund?", "en"));
         assert!(!personal("Comment recevoir mon remboursement par dépôt direct?", "fr"));
         assert!(!personal("Quelle est la date limite pour produire ma déclaration?", "fr"));
+        assert!(!personal("Ma déclaration est toujours pas rentrée, c'est normal?", "fr"));
+        assert!(personal("Ma déclaration est toujours pas rentrée, c'est normal? NAS 123 456 789", "fr"));
     }
 }

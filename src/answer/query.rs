@@ -38,6 +38,8 @@ const PROXIMITY_BOOST: f32 = 0.5;
 const FUZZY_MIN_LEN: usize = 5;
 /// Share of the score a candidate keeps whatever its coverage of the post.
 const COVERAGE_FLOOR: f32 = 0.2;
+/// Weight of a page introduction against a question: on a tie, the precise deep link wins.
+const INTRO_WEIGHT: f32 = 0.8;
 /// How many candidates are re-scored.
 const CANDIDATES: usize = 30;
 
@@ -61,6 +63,8 @@ pub struct DocTerms {
     pub context: HashSet<String>,
     /// Terms of the body.
     pub body: HashSet<String>,
+    /// Whether the document is a page introduction rather than a question.
+    pub intro: bool,
 }
 
 /// One scored candidate.
@@ -185,7 +189,7 @@ impl LangIndex {
                     .sum();
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
                 // A document that speaks about little of the post ranks lower.
-                let score = score * (COVERAGE_FLOOR + coverage);
+                let score = score * (COVERAGE_FLOOR + coverage) * if dt.intro { INTRO_WEIGHT } else { 1.0 };
                 Candidate { doc, score, coverage }
             })
             .collect();

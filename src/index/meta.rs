@@ -34,6 +34,9 @@ pub struct IndexMeta {
     /// Reply templates of the knowledge base (`answer.fr.txt` -> source), overriding the
     /// built-in ones by name.
     pub templates: BTreeMap<String, String>,
+    /// Per language, accent-less word -> accented spelling used in the knowledge base.
+    #[serde(default)]
+    pub accents: BTreeMap<String, BTreeMap<String, String>>,
     /// Number of indexed documents.
     pub documents: usize,
 }

@@ -11,8 +11,8 @@ use tantivy::{Index, TantivyDocument};
 use super::analyzer;
 use super::meta::{FORMAT, IndexMeta, META_FILE};
 use super::schema::{Fields, Part};
-use crate::answer::reply;
 use crate::answer::synonyms::Synonyms;
+use crate::answer::{accents, reply};
 use crate::content::{Page, PageKind, Site};
 
 /// What [`write_index`] wrote.
@@ -66,6 +66,20 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<IndexStats> {
     writer.wait_merging_threads()?;
 
     let private_channels = private_channels(site);
+    let accents = languages
+        .iter()
+        .map(|lang| {
+            let pages = site.pages_in(lang).map(|(_, p)| p).filter(|p| !p.draft);
+            let texts = pages.flat_map(|p| {
+                let entries = p.entries.iter().flat_map(|e| [e.question.as_str(), e.answer_text.as_str()]);
+                [p.title.as_str(), p.description.as_deref().unwrap_or(""), p.intro_text.as_str()]
+                    .into_iter()
+                    .chain(p.tags.iter().map(String::as_str))
+                    .chain(entries)
+            });
+            (lang.clone(), accents::vocabulary(texts))
+        })
+        .collect();
     let settings = serde_json::to_string(&(&synonyms, &templates, &private_channels, answer.min_confidence))?;
     hash.write(settings.as_bytes());
     stats.index_version = format!("{:016x}", hash.finish());
@@ -81,6 +95,7 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<IndexStats> {
         synonyms,
         templates,
         documents: stats.entries + stats.intros,
+        accents,
     };
     let path = dir.join(META_FILE);
     std::fs::write(&path, serde_json::to_string_pretty(&meta)?)
