@@ -149,7 +149,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     renderer.copy_static(&new_site).map_err(BuildError::Invalid)?;
     tracing::debug!(elapsed = ?start.elapsed(), "rendered");
 
+    let new_index = staging.path().join("index");
+    std::fs::create_dir_all(&new_index).context("cannot create the staging index folder")?;
+    crate::index::write_index(&site, &new_index).map_err(|e| {
+        BuildError::Invalid(Diagnostics(vec![
+            crate::diagnostics::Diagnostic::error(opts.root.join("synonyms.toml"), format!("{e:#}"))
+                .help("the answer index could not be written: fix the file named above"),
+        ]))
+    })?;
+    tracing::debug!(elapsed = ?start.elapsed(), "indexed");
+
+    // The site first, then the index: a bot never sees an index newer than the site it links to.
+    let state = opts.state_dir();
+    std::fs::create_dir_all(&state).with_context(|| format!("cannot create {}", state.display()))?;
     publish(&new_site, &output, staging.path())?;
+    publish(&new_index, &state.join("index"), staging.path())?;
 
     Ok(BuildReport {
         pages: site.pages.len(),

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use guichet::answer::ask::{self, AskOptions};
 use guichet::build::{BuildError, BuildOptions};
 
 /// Build a bilingual FAQ site and the answer index that reply bots query.
@@ -33,6 +34,23 @@ enum Command {
     Init {
         #[arg(default_value = ".")]
         dir: PathBuf,
+    },
+    /// Match a post (or posts read from standard input, one per line) to a question.
+    Ask {
+        /// Language of the post (fr, en); detected when absent.
+        #[arg(long)]
+        lang: Option<String>,
+        /// Number of candidate results.
+        #[arg(long, default_value_t = ask::DEFAULT_TOP)]
+        top: usize,
+        /// Print JSON (always the case when reading standard input).
+        #[arg(long)]
+        json: bool,
+        /// Index folder [default: ROOT/.guichet/index].
+        #[arg(long)]
+        index: Option<PathBuf>,
+        /// The post; without it, posts are read from standard input.
+        question: Option<String>,
     },
 }
 
@@ -73,6 +91,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(BuildError::Io(e)) => Err(e),
             }
+        }
+        Command::Ask { lang, top, json, index, question } => {
+            ask::run(&AskOptions { root: cli.root, index, lang, top, json, question })?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {
             let written = guichet::init::init(&dir)?;
