@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Builds allocate many small strings on every core; mimalloc's thread-local heaps cut the
+// allocator's share of a 10,000-page build (measured with `perf`, see README).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use guichet::answer::ask::{self, AskOptions};
 use guichet::build::{BuildError, BuildOptions};
 

@@ -7,6 +7,7 @@ pub mod analyzer;
 pub mod meta;
 pub mod schema;
 mod stopwords;
+pub mod words;
 mod writer;
 
 pub use meta::{IndexMeta, META_FILE};

@@ -36,8 +36,19 @@ fn home_of<'s>(site: &'s Site, lang: &str) -> Option<&'s Page> {
     site.page_by_path(&format!("/{lang}/"))
 }
 
-/// Keys every HTML template gets: `config`, `lang`, `lang_title`, `t`, `build_date`.
+/// Keys every HTML template gets: `config`, `lang`, `lang_title`, `t`, `build_date`. Built
+/// once per language and build, then cloned: serialising the configuration and the UI strings
+/// for each of thousands of pages showed in profiles.
 fn common(r: &Renderer<'_>, lang: &str) -> serde_json::Map<String, Value> {
+    let cache = r.common.get_or_init(|| {
+        let mut langs: Vec<&str> = r.site.languages.iter().map(String::as_str).collect();
+        langs.push(&r.site.config.default_language);
+        langs.into_iter().map(|l| (l.to_string(), common_uncached(r, l))).collect()
+    });
+    cache.get(lang).cloned().unwrap_or_else(|| common_uncached(r, lang))
+}
+
+fn common_uncached(r: &Renderer<'_>, lang: &str) -> serde_json::Map<String, Value> {
     let mut map = serde_json::Map::new();
     map.insert("config".into(), json!(r.site.config));
     map.insert("lang".into(), json!(lang));

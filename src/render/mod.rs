@@ -35,11 +35,20 @@ pub struct Renderer<'a> {
     pub build_date: chrono::NaiveDate,
     /// HTML inserted before `</body>` of every page (the preview's reload script).
     pub inject: Option<String>,
+    /// The keys every template of a language shares, serialised once per build.
+    common:
+        std::sync::OnceLock<std::collections::HashMap<String, serde_json::Map<String, serde_json::Value>>>,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
-        Renderer { site, theme, build_date: chrono::Local::now().date_naive(), inject: None }
+        Renderer {
+            site,
+            theme,
+            build_date: chrono::Local::now().date_naive(),
+            inject: None,
+            common: std::sync::OnceLock::new(),
+        }
     }
 
     /// Every output of the site, pages first.
