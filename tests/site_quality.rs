@@ -278,6 +278,9 @@ fn the_deadlines_page_lists_upcoming_dates_first_by_date_and_links_the_calendar(
         assert_eq!(upcoming.len() + past.len(), corpus_deadlines(lang).len(), "{path}: every deadline");
         assert!(doc.select(&sel(&format!("a[href=\"{ics}\"]"))).next().is_some(), "{path}: calendar link");
     }
+    let sitemap = read("/sitemap.xml");
+    assert!(sitemap.contains(&format!("<loc>{BASE}/fr/echeances/</loc>")));
+    assert!(sitemap.contains(&format!("<loc>{BASE}/en/deadlines/</loc>")));
     // The switcher leads to the other language's deadlines page.
     let doc = html("/fr/echeances/");
     let en = doc.select(&sel("a[hreflang=en]")).next().unwrap();

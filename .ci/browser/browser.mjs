@@ -148,7 +148,15 @@ try {
     else fail(`${from} reached ${to} but #${id} is not in view`);
   }
 
-  // The self link copies the deep link (clipboard needs a secure context: localhost is one).
+  // The self link copies the deep link (clipboard needs a secure context: 127.0.0.1 is one).
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
+  await page.goto(origin + "/fr/particuliers/credit-solidarite/");
+  await page.click("a.self-link[href='#versements']");
+  await page.waitForSelector(".toast:not(:empty)");
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  if (copied === origin + "/fr/particuliers/credit-solidarite/#versements") ok(`self link copies ${copied}`);
+  else fail(`self link copied "${copied}"`);
+
   // Screenshots at phone and desktop widths.
   await mkdir(shots, { recursive: true });
   for (const [name, width] of [["phone-390", 390], ["desktop-1280", 1280]]) {

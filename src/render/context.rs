@@ -235,6 +235,15 @@ pub fn sitemap(r: &Renderer<'_>) -> Value {
             })
         })
         .collect();
+    let mut urls = urls;
+    // The deadlines page of every language, translations of each other. (Not the search
+    // pages: empty until a reader types.)
+    let deadlines = |l: &str| format!("{}{}", site.config.base(), r.lang_files(l).deadlines);
+    let alternates: Vec<Value> =
+        site.languages.iter().map(|l| json!({"hreflang": l, "href": deadlines(l)})).collect();
+    for lang in &site.languages {
+        urls.push(json!({"permalink": deadlines(lang), "updated": null, "alternates": alternates}));
+    }
     json!({"config": site.config, "urls": urls})
 }
 
