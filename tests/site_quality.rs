@@ -194,6 +194,15 @@ fn a_share_page_that_would_overwrite_a_page_or_an_alias_fails_the_build_naming_b
     let err = stderr(&out);
     assert!(err.contains("content/fr/particuliers/delais.md"), "{err}");
     assert!(err.contains("alias of content/fr/autre.md"), "{err}");
+
+    // A page where the deadlines page goes: the error names the page and the UI string.
+    let mut files = valid_files();
+    files.push(("content/fr/echeances.md", page("title = \"Échéances\"", "Texte.\n")));
+    let kb = write_kb(&files);
+    let out = build(kb.path(), &[]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("content/fr/echeances.md") && err.contains("slug_deadlines"), "{err}");
 }
 
 /// The `(date, label)` of every `[[deadlines]]` of the corpus in one language.

@@ -143,7 +143,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// What else of the site would be written at `path`, besides `except`: a page, an alias,
-    /// a share page or a generated page of that language. `None` when the path is free.
+    /// or the deadlines or search page of that language. `None` when the path is free.
     fn occupant(&self, path: &str, lang: &str, except: &Output) -> Option<String> {
         let describe_page = |id: PageId| {
             let p = &self.site.pages[id];
