@@ -161,9 +161,11 @@ try {
   await mkdir(shots, { recursive: true });
   for (const [name, width] of [["phone-390", 390], ["desktop-1280", 1280]]) {
     await page.setViewportSize({ width, height: 844 });
-    for (const p of ["/fr/particuliers/credit-solidarite/", "/en/deadlines/"]) {
+    for (const p of ["/fr/particuliers/credit-solidarite/", "/en/deadlines/", "/fr/recherche/?q=acomptes"]) {
       await page.goto(origin + p);
-      const file = path.join(shots, `${p.replace(/^\/|\/$/g, "").replace(/\//g, "_")}-${name}.png`);
+      if (p.includes("?q=")) await page.waitForSelector("#search-results li a");
+      const slug = p.replace(/^\/|\/$/g, "").replace(/[/?=]+/g, "_");
+      const file = path.join(shots, `${slug}-${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
       if (overflow) fail(`${p} scrolls sideways at ${width} px`);
