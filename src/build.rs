@@ -106,6 +106,7 @@ pub fn published_files(site: &Site, theme: &Theme) -> Vec<String> {
     let mut files: Vec<String> =
         ["/index.html", "/404.html", "/sitemap.xml", "/robots.txt"].map(String::from).to_vec();
     files.extend(theme.assets.keys().map(|k| format!("/{k}")));
+    files.extend(Renderer::new(site, theme).generated_paths());
     let static_dir = site.root.join("static");
     if static_dir.is_dir() {
         for e in walkdir::WalkDir::new(&static_dir).follow_links(true).into_iter().flatten() {
