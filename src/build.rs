@@ -23,6 +23,9 @@ pub struct BuildOptions {
     pub output_dir: Option<PathBuf>,
     /// Publish drafts too.
     pub drafts: bool,
+    /// Publish even if URLs or anchors of the previous build are gone (see
+    /// [`check::manifest`]); without it such a build is refused.
+    pub accept_removals: bool,
 }
 
 impl BuildOptions {
@@ -123,6 +126,9 @@ pub fn published_files(site: &Site, theme: &Theme) -> Vec<String> {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let (site, theme) = prepare(&opts.root, opts.drafts).map_err(BuildError::Invalid)?;
+    if !opts.accept_removals {
+        check_removals(&site, &opts.state_dir()).map_err(BuildError::Invalid)?;
+    }
     let output = opts.output_dir();
     let parent = output.parent().unwrap_or(Path::new(".")).to_path_buf();
     std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -148,6 +154,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     renderer.copy_static(&new_site).map_err(BuildError::Invalid)?;
 
     publish(&new_site, &output, staging.path())?;
+    // After publishing: the manifest records what is online now.
+    check::Manifest::of(&site).write(&opts.state_dir())?;
 
     Ok(BuildReport {
         pages: site.pages.len(),
@@ -156,8 +164,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         files: outputs.len(),
         output,
         elapsed: start.elapsed(),
-        warnings: Diagnostics::default(),
+        warnings: Diagnostics(check::warnings(&site, chrono::Local::now().date_naive())),
     })
+}
+
+/// URLs and anchors recorded in the manifest of `state_dir` that `site` would drop.
+pub fn check_removals(site: &Site, state_dir: &Path) -> Result<(), Diagnostics> {
+    let previous = match check::Manifest::read(state_dir) {
+        Ok(Some(m)) => m,
+        Ok(None) => return Ok(()),
+        Err(d) => return Err(Diagnostics(vec![d])),
+    };
+    let mut errors = Diagnostics(check::removals(&previous, site));
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.sort();
+    Err(errors)
 }
 
 /// Replaces `target` by `staged`: the old folder is moved into `trash` (deleted with the
