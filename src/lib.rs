@@ -12,3 +12,4 @@ pub mod content;
 pub mod diagnostics;
 pub mod init;
 pub mod render;
+pub mod serve;
