@@ -18,6 +18,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the static site (and the answer index) from content/.
@@ -26,6 +32,36 @@ enum Command {
         #[arg(long)]
         output_dir: Option<PathBuf>,
         /// Publish pages marked `draft = true` too.
+        #[arg(long)]
+        drafts: bool,
+        /// Publish even if URLs or anchors of the previous build disappear.
+        #[arg(long)]
+        accept_removals: bool,
+    },
+    /// Check the knowledge base without writing anything: errors, dropped links, warnings.
+    Check {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Where the site is built, to find its link manifest [default: ROOT/site].
+        #[arg(long)]
+        output_dir: Option<PathBuf>,
+        /// Check the pages marked `draft = true` too.
+        #[arg(long)]
+        drafts: bool,
+        /// Do not report URLs or anchors of the previous build that disappear.
+        #[arg(long)]
+        accept_removals: bool,
+    },
+    /// Preview the site on 127.0.0.1, rebuilding and reloading the browser on every change.
+    Serve {
+        /// Port to listen on (0: any free port; the address is printed).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Show the pages marked `draft = true` too.
         #[arg(long)]
         drafts: bool,
     },
@@ -49,12 +85,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { output_dir, drafts } => {
-            let opts = BuildOptions { root: cli.root, output_dir, drafts };
+        Command::Build { output_dir, drafts, accept_removals } => {
+            let opts = BuildOptions { root: cli.root, output_dir, drafts, accept_removals };
             match guichet::build::build(&opts) {
                 Ok(report) => {
-                    for w in report.warnings.warnings() {
-                        eprintln!("{w}");
+                    let warnings = report.warnings.warnings().count();
+                    if warnings > 0 {
+                        eprintln!("{warnings} warning(s): `guichet check` lists them");
                     }
                     eprintln!("{report}");
                     Ok(ExitCode::SUCCESS)
@@ -66,6 +103,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(BuildError::Io(e)) => Err(e),
             }
+        }
+        Command::Check { format, output_dir, drafts, accept_removals } => {
+            let opts = BuildOptions { root: cli.root, output_dir, drafts, accept_removals };
+            let diags = guichet::check::run(&opts);
+            match format {
+                Format::Text if diags.is_empty() => println!("no problems found"),
+                Format::Text => println!("{diags}"),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
+            }
+            Ok(if diags.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Command::Serve { port, open, drafts } => {
+            let opts = guichet::serve::preview::ServeOptions { root: cli.root, port, open, drafts };
+            guichet::serve::preview::serve(opts)?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {
             let written = guichet::init::init(&dir)?;
