@@ -129,6 +129,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     if !opts.accept_removals {
         check_removals(&site, &opts.state_dir()).map_err(BuildError::Invalid)?;
     }
+    tracing::debug!(elapsed = ?start.elapsed(), "loaded and checked");
     let output = opts.output_dir();
     let parent = output.parent().unwrap_or(Path::new(".")).to_path_buf();
     std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -152,6 +153,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         b.finish_and_clear();
     }
     renderer.copy_static(&new_site).map_err(BuildError::Invalid)?;
+    tracing::debug!(elapsed = ?start.elapsed(), "rendered");
 
     publish(&new_site, &output, staging.path())?;
     // After publishing: the manifest records what is online now.

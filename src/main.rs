@@ -70,10 +70,36 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Answer a post, or posts read from standard input (one per line, JSON lines out).
+    Ask {
+        /// Language of the posts (detected when absent).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Number of results per post.
+        #[arg(long, default_value_t = guichet::answer::ask::DEFAULT_TOP)]
+        top: usize,
+        /// Print one JSON object for QUESTION.
+        #[arg(long)]
+        json: bool,
+        /// Answer index folder [default: ROOT/.guichet/index].
+        #[arg(long)]
+        index: Option<PathBuf>,
+        question: Option<String>,
+    },
+    /// Write only the answer index into ROOT/.guichet/index (until `build` writes it).
+    #[command(hide = true)]
+    Index,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Logs go to stderr; `RUST_LOG=guichet=debug` shows the phases of a build.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -117,6 +143,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { port, open, drafts } => {
             let opts = guichet::serve::preview::ServeOptions { root: cli.root, port, open, drafts };
             guichet::serve::preview::serve(opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ask { lang, top, json, index, question } => {
+            let opts = guichet::answer::ask::AskOptions { root: cli.root, index, lang, top, json, question };
+            guichet::answer::ask::run(&opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Index => {
+            let site = guichet::content::load(&cli.root, &Default::default())?;
+            let dir = guichet::answer::ask::default_index_dir(&cli.root);
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir)?;
+            }
+            std::fs::create_dir_all(&dir)?;
+            let stats = guichet::index::write_index(&site, &dir)?;
+            eprintln!("answer index: {} questions, {} introductions", stats.entries, stats.intros);
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {

@@ -5,10 +5,10 @@ use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, line_col};
 
-/// The front matter keys of the content format. Unknown keys are rejected so that a typo
-/// (`tilte`, `alias`) is caught instead of silently ignored.
+/// The front matter keys of the content format. Keys of other tools (Zola's `sort_by`...) are
+/// kept in `extra` rather than refused, so that a site migrated from them still builds;
+/// `check` warns about them, which also catches typos such as `tilte`.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -23,6 +23,9 @@ pub struct FrontMatter {
     pub draft: bool,
     #[serde(default)]
     pub deadlines: Vec<RawDeadline>,
+    /// Every other key, as written.
+    #[serde(flatten)]
+    pub extra: toml::Table,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,11 +120,11 @@ mod tests {
     }
 
     #[test]
-    fn rejects_unknown_keys() {
-        let text = "+++\ntilte = \"A\"\n+++\n";
-        let d = parse(text, &split(text).unwrap()).unwrap_err();
-        assert!(d.message.contains("tilte"), "{d}");
-        assert_eq!(d.line, Some(2));
+    fn keeps_unknown_keys_aside() {
+        let text = "+++\ntilte = \"A\"\nsort_by = \"weight\"\n+++\n";
+        let front = parse(text, &split(text).unwrap()).unwrap();
+        assert!(front.title.is_none());
+        assert_eq!(front.extra.keys().collect::<Vec<_>>(), ["sort_by", "tilte"]);
     }
 
     #[test]
