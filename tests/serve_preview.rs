@@ -172,7 +172,7 @@ fn edit_rerenders_the_page_its_section_and_sitemap_only() {
     let g = server.generation();
     write(kb.path(), "content/fr/particuliers/delais.md", &delais("Le 15 mai."));
     server.wait_for("the edit to be served", |s| s.body("/fr/particuliers/delais/").contains("Le 15 mai"));
-    assert!(server.generation() > g);
+    server.wait_rebuild(g);
 
     assert_eq!(server.body("/en/individuals/credit/"), "UNTOUCHED");
     assert_eq!(server.body("/fr/particuliers/autre/"), "UNTOUCHED");
@@ -195,6 +195,9 @@ fn broken_file_shows_an_overlay_and_fixing_it_recovers() {
     // An unclosed array in the front matter: line 3.
     write(kb.path(), "content/fr/particuliers/delais.md", "+++\ntitle = \"Délais\"\ntags = [\"a\"\n+++\nx\n");
     server.wait_rebuild(g);
+    server.wait_for("the overlay", |s| {
+        s.body("/fr/particuliers/delais/").contains("particuliers/delais.md:3:")
+    });
 
     let (status, body) = server.get("/fr/particuliers/delais/");
     assert_eq!(status, 200, "the last good page stays served");
@@ -206,9 +209,10 @@ fn broken_file_shows_an_overlay_and_fixing_it_recovers() {
     assert!(server.terminal().contains("content/fr/particuliers/delais.md:3:"), "{}", server.terminal());
 
     write(kb.path(), "content/fr/particuliers/delais.md", &delais("Le 1er mai."));
-    server.wait_for("the fix to be served", |s| s.body("/fr/particuliers/delais/").contains("Le 1er mai"));
-    let body = server.body("/fr/particuliers/delais/");
-    assert!(!body.contains("guichet-error-overlay"), "{body}");
+    server.wait_for("the fix to be served without the overlay", |s| {
+        let body = s.body("/fr/particuliers/delais/");
+        body.contains("Le 1er mai") && !body.contains("guichet-error-overlay")
+    });
     assert_eq!(server.status()["errors"], serde_json::json!([]));
     server.stop();
 }
@@ -269,8 +273,9 @@ fn a_rename_that_breaks_a_link_is_an_error_until_aliased() {
             "## Date limite {#date}\n\nLe 30 avril.\n",
         ),
     );
-    server.wait_for("recovery", |s| s.get("/fr/particuliers/echeances/").0 == 200);
-    assert!(!server.body("/fr/").contains("guichet-error-overlay"));
+    server.wait_for("recovery", |s| {
+        s.get("/fr/particuliers/echeances/").0 == 200 && !s.body("/fr/").contains("guichet-error-overlay")
+    });
     assert!(server.body("/fr/particuliers/delais/").contains("/fr/particuliers/echeances/"));
     server.stop();
 }
@@ -307,7 +312,7 @@ fn config_change_rerenders_everything() {
     server.wait_for("the new site title", |s| {
         s.body("/fr/particuliers/autre/").contains("Aide fiscale renouvelée")
     });
-    assert!(server.generation() > g);
+    server.wait_rebuild(g);
     assert_eq!(server.status()["full"], true);
     assert!(server.body("/fr/particuliers/delais/").contains("Aide fiscale renouvelée"));
     server.stop();
@@ -378,4 +383,72 @@ fn serve_does_not_touch_the_authors_site_folder_and_cleans_up() {
     server.stop();
     assert!(!kb.path().join("site").exists());
     assert!(!kb.path().join(".guichet/preview").exists());
+}
+
+/// `q` as a query string value.
+fn encode(q: &str) -> String {
+    q.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn answer(server: &Server, q: &str) -> serde_json::Value {
+    let (status, body) = server.get(&format!("/api/answer?q={}", encode(q)));
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+fn result_urls(answer: &serde_json::Value) -> Vec<String> {
+    answer["results"].as_array().unwrap().iter().map(|r| r["url"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn api_answer_is_the_json_of_ask() {
+    let kb = kb();
+    let server = Server::start(kb.path());
+    let q = "Quand est-il versé, le crédit?";
+    let served = answer(&server, q);
+    let root = kb.path().to_str().unwrap();
+    assert!(guichet(&["--root", root, "index"]).status.success());
+    let out = guichet(&["--root", root, "ask", "--json", q]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let asked: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(served, asked);
+    assert!(
+        result_urls(&served).iter().any(|u| u.ends_with("/fr/particuliers/credit/#quand-est-il-verse")),
+        "{served:#}"
+    );
+    server.stop();
+}
+
+#[test]
+fn api_answer_follows_edits() {
+    let kb = kb();
+    let server = Server::start(kb.path());
+    let q = "remboursement de la taxe sur les bateaux";
+    let deep_link = "https://aide.example.qc.ca/fr/particuliers/delais/#bateaux";
+    assert!(!result_urls(&answer(&server, q)).contains(&deep_link.to_string()));
+
+    write(
+        kb.path(),
+        "content/fr/particuliers/delais.md",
+        &page(
+            "title = \"Délais\"",
+            "## Date limite {#date}\n\nLe 30 avril.\n\n## Remboursement de la taxe sur les bateaux {#bateaux}\n\nDemandez le remboursement de la taxe sur les bateaux avant le 1er juin.\n",
+        ),
+    );
+    server.wait_for("the new question to be answered", |s| {
+        result_urls(&answer(s, q)).first().map(String::as_str) == Some(deep_link)
+    });
+    assert_eq!(server.status()["full"], false, "an edit re-indexes incrementally");
+
+    write(kb.path(), "content/fr/particuliers/delais.md", &delais("Le 30 avril."));
+    server.wait_for("the removed question to leave the answers", |s| {
+        !result_urls(&answer(s, q)).contains(&deep_link.to_string())
+    });
+    server.stop();
 }

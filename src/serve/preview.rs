@@ -126,25 +126,16 @@ fn apply(workspace: &mut Workspace, change: Change, shared: &Shared) {
     let had_errors = shared.status.read().map(|s| s.errors.has_errors()).unwrap_or(false);
     let first = workspace.site().is_none();
     let result = workspace.rebuild(change);
-    // The answer index follows the pages before anyone is told the rebuild is done.
-    if let (Ok(rebuilt), Some(site)) = (&result, workspace.site()) {
-        let index = if rebuilt.full || first {
-            shared.answers.rebuild(site)
-        } else {
-            shared.answers.update(site, &rebuilt.sources)
-        };
-        if let Err(e) = index {
-            eprintln!("warning: the answer index was not updated: {e:#}");
-        }
-    }
     if let Ok(mut dir) = shared.dir.write() {
         *dir = workspace.dir().to_path_buf();
     }
     let mut status = shared.status.write().unwrap_or_else(|e| e.into_inner());
     status.generation += 1;
     let mut event = Reload { generation: status.generation, ..Reload::default() };
+    let mut index_work = None;
     match result {
         Ok(rebuilt) => {
+            index_work = Some((rebuilt.full || first, rebuilt.sources.clone()));
             let site_path = |p: &PathBuf| format!("/{}", p.to_string_lossy().replace('\\', "/"));
             status.errors = Default::default();
             status.written = rebuilt.written.iter().map(site_path).collect();
@@ -174,6 +165,13 @@ fn apply(workspace: &mut Workspace, change: Change, shared: &Shared) {
     drop(status);
     // No browser listening is fine.
     let _ = shared.reload.send(serde_json::to_string(&event).unwrap_or_default());
+    // The pages first, then the answer index (slower, and only `/api/answer` needs it).
+    if let (Some((full, sources)), Some(site)) = (index_work, workspace.site()) {
+        let index = if full { shared.answers.rebuild(site) } else { shared.answers.update(site, &sources) };
+        if let Err(e) = index {
+            eprintln!("warning: the answer index was not updated: {e:#}");
+        }
+    }
 }
 
 /// Ctrl-C and, on Unix, SIGTERM, registered when installed.

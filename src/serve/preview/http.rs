@@ -100,7 +100,7 @@ async fn answer(State(shared): State<Arc<Shared>>, Query(query): Query<AnswerQue
     let Some(q) = query.q.filter(|q| !q.trim().is_empty()) else {
         return (StatusCode::BAD_REQUEST, "missing `q`: /api/answer?q=your+question\n").into_response();
     };
-    let top = query.top.unwrap_or(5).clamp(1, 50);
+    let top = query.top.unwrap_or(crate::answer::ask::DEFAULT_TOP).clamp(1, 50);
     match shared.answers.answer(&q, query.lang, top) {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("{e:#}\n")).into_response(),
