@@ -452,3 +452,22 @@ fn api_answer_follows_edits() {
     });
     server.stop();
 }
+
+#[test]
+fn a_translation_change_updates_the_other_language_switcher() {
+    let kb = kb();
+    let server = Server::start(kb.path());
+    assert!(server.body("/fr/particuliers/credit/").contains("href=\"/en/individuals/credit/\""));
+    // The English page loses its `translation_key`: the French page's switcher must now lead
+    // to the English home, though only the English file changed.
+    write(
+        kb.path(),
+        "content/en/individuals/credit.md",
+        &page("title = \"Credit\"", "## Who is eligible? {#eligibility}\n\nYou.\n"),
+    );
+    server.wait_for("the French switcher to change", |s| {
+        !s.body("/fr/particuliers/credit/").contains("href=\"/en/individuals/credit/\"")
+    });
+    assert!(server.body("/fr/particuliers/credit/").contains("href=\"/en/\""));
+    server.stop();
+}
