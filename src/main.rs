@@ -1,5 +1,6 @@
 //! The `guichet` command line: parses arguments, calls the library, maps errors to exit codes.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -133,10 +134,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check { format, output_dir, drafts, accept_removals } => {
             let opts = BuildOptions { root: cli.root, output_dir, drafts, accept_removals };
             let diags = guichet::check::run(&opts);
-            match format {
-                Format::Text if diags.is_empty() => println!("no problems found"),
-                Format::Text => println!("{diags}"),
-                Format::Json => println!("{}", serde_json::to_string_pretty(&diags)?),
+            let text = match format {
+                Format::Text if diags.is_empty() => "no problems found".to_string(),
+                Format::Text => diags.to_string(),
+                Format::Json => serde_json::to_string_pretty(&diags)?,
+            };
+            // A reader that stops early (`| head`) is not an error worth a panic.
+            let mut out = std::io::stdout().lock();
+            match writeln!(out, "{text}") {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+                _ => {}
             }
             Ok(if diags.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
