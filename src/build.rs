@@ -23,6 +23,9 @@ pub struct BuildOptions {
     pub output_dir: Option<PathBuf>,
     /// Publish drafts too.
     pub drafts: bool,
+    /// Publish even if URLs or anchors of the previous build are gone (see
+    /// [`check::manifest`]); without it such a build is refused.
+    pub accept_removals: bool,
 }
 
 impl BuildOptions {
@@ -124,6 +127,9 @@ pub fn published_files(site: &Site, theme: &Theme) -> Vec<String> {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let (site, theme) = prepare(&opts.root, opts.drafts).map_err(BuildError::Invalid)?;
+    if !opts.accept_removals {
+        check_removals(&site, &opts.state_dir()).map_err(BuildError::Invalid)?;
+    }
     tracing::debug!(elapsed = ?start.elapsed(), "loaded and checked");
     let output = opts.output_dir();
     let parent = output.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -165,6 +171,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     std::fs::create_dir_all(&state).with_context(|| format!("cannot create {}", state.display()))?;
     publish(&new_site, &output, staging.path())?;
     publish(&new_index, &state.join("index"), staging.path())?;
+    // After publishing: the manifest records what is online now.
+    check::Manifest::of(&site).write(&opts.state_dir())?;
 
     Ok(BuildReport {
         pages: site.pages.len(),
@@ -173,8 +181,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         files: outputs.len(),
         output,
         elapsed: start.elapsed(),
-        warnings: Diagnostics::default(),
+        warnings: Diagnostics(check::warnings(&site, chrono::Local::now().date_naive())),
     })
+}
+
+/// URLs and anchors recorded in the manifest of `state_dir` that `site` would drop.
+pub fn check_removals(site: &Site, state_dir: &Path) -> Result<(), Diagnostics> {
+    let previous = match check::Manifest::read(state_dir) {
+        Ok(Some(m)) => m,
+        Ok(None) => return Ok(()),
+        Err(d) => return Err(Diagnostics(vec![d])),
+    };
+    let mut errors = Diagnostics(check::removals(&previous, site));
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.sort();
+    Err(errors)
 }
 
 /// Replaces `target` by `staged`: the old folder is moved into `trash` (deleted with the

@@ -20,6 +20,9 @@ pub struct Config {
     /// Settings of the answer index and the reply bot (`[answer]`).
     #[serde(default)]
     pub answer: AnswerConfig,
+    /// Thresholds of the warnings of `guichet check` (`[check]`). Owned by `crate::check`.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// Any other key, available to templates as `config.extra`.
     #[serde(flatten)]
     pub extra: toml::Table,
@@ -38,7 +41,7 @@ pub struct LanguageConfig {
 /// ```toml
 /// [answer]
 /// synonyms = "synonyms.toml"        # relative to the knowledge base root
-/// min_confidence = 0.5              # below it the decision is "none" (a human takes the post)
+/// min_confidence = 0.7              # below it the decision is "none" (a human takes the post)
 ///
 /// [answer.private_channels]         # where personal-file questions are redirected
 /// fr = "/fr/revenu-quebec/nous-joindre/"
@@ -60,12 +63,29 @@ pub struct AnswerConfig {
     pub extra: toml::Table,
 }
 
+/// `[check]`: when `guichet check` warns about a page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckConfig {
+    /// A page whose `updated` date is older than this many days gets a warning.
+    pub max_age_days: i64,
+    /// An answer longer than this many words gets a warning: a reply bot links to it and a
+    /// reader on a phone gives up on a wall of text.
+    pub max_answer_words: usize,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig { max_age_days: 365, max_answer_words: 250 }
+    }
+}
+
 impl Default for AnswerConfig {
     fn default() -> Self {
         AnswerConfig {
             synonyms: PathBuf::from("synonyms.toml"),
             private_channels: BTreeMap::new(),
-            min_confidence: 0.5,
+            min_confidence: 0.7,
             extra: toml::Table::new(),
         }
     }

@@ -15,3 +15,4 @@ pub mod diagnostics;
 pub mod index;
 pub mod init;
 pub mod render;
+pub mod serve;

@@ -1,5 +1,6 @@
 //! The `guichet` command line: parses arguments, calls the library, maps errors to exit codes.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,7 +11,6 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use guichet::answer::ask::{self, AskOptions};
 use guichet::build::{BuildError, BuildOptions};
 
 /// Build a bilingual FAQ site and the answer index that reply bots query.
@@ -24,6 +24,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the static site (and the answer index) from content/.
@@ -34,29 +40,61 @@ enum Command {
         /// Publish pages marked `draft = true` too.
         #[arg(long)]
         drafts: bool,
+        /// Publish even if URLs or anchors of the previous build disappear.
+        #[arg(long)]
+        accept_removals: bool,
+    },
+    /// Check the knowledge base without writing anything: errors, dropped links, warnings.
+    Check {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Where the site is built, to find its link manifest [default: ROOT/site].
+        #[arg(long)]
+        output_dir: Option<PathBuf>,
+        /// Check the pages marked `draft = true` too.
+        #[arg(long)]
+        drafts: bool,
+        /// Do not report URLs or anchors of the previous build that disappear.
+        #[arg(long)]
+        accept_removals: bool,
+    },
+    /// Preview the site on 127.0.0.1, rebuilding and reloading the browser on every change.
+    Serve {
+        /// Port to listen on (0: any free port; the address is printed).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Show the pages marked `draft = true` too.
+        #[arg(long)]
+        drafts: bool,
     },
     /// Create a new knowledge base in DIR (which must be absent or empty).
     Init {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Match a post (or posts read from standard input, one per line) to a question.
+    /// Answer a post, or posts read from standard input (one per line, JSON lines out).
     Ask {
-        /// Language of the post (fr, en); detected when absent.
+        /// Language of the posts (detected when absent).
         #[arg(long)]
         lang: Option<String>,
-        /// Number of candidate results.
-        #[arg(long, default_value_t = ask::DEFAULT_TOP)]
+        /// Number of results per post.
+        #[arg(long, default_value_t = guichet::answer::ask::DEFAULT_TOP)]
         top: usize,
-        /// Print JSON (always the case when reading standard input).
+        /// Print one JSON object for QUESTION.
         #[arg(long)]
         json: bool,
-        /// Index folder [default: ROOT/.guichet/index].
+        /// Answer index folder [default: ROOT/.guichet/index].
         #[arg(long)]
         index: Option<PathBuf>,
-        /// The post; without it, posts are read from standard input.
         question: Option<String>,
     },
+    /// Write only the answer index into ROOT/.guichet/index (until `build` writes it).
+    #[command(hide = true)]
+    Index,
 }
 
 fn main() -> ExitCode {
@@ -79,12 +117,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { output_dir, drafts } => {
-            let opts = BuildOptions { root: cli.root, output_dir, drafts };
+        Command::Build { output_dir, drafts, accept_removals } => {
+            let opts = BuildOptions { root: cli.root, output_dir, drafts, accept_removals };
             match guichet::build::build(&opts) {
                 Ok(report) => {
-                    for w in report.warnings.warnings() {
-                        eprintln!("{w}");
+                    let warnings = report.warnings.warnings().count();
+                    if warnings > 0 {
+                        eprintln!("{warnings} warning(s): `guichet check` lists them");
                     }
                     eprintln!("{report}");
                     Ok(ExitCode::SUCCESS)
@@ -97,8 +136,41 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(BuildError::Io(e)) => Err(e),
             }
         }
+        Command::Check { format, output_dir, drafts, accept_removals } => {
+            let opts = BuildOptions { root: cli.root, output_dir, drafts, accept_removals };
+            let diags = guichet::check::run(&opts);
+            let text = match format {
+                Format::Text if diags.is_empty() => "no problems found".to_string(),
+                Format::Text => diags.to_string(),
+                Format::Json => serde_json::to_string_pretty(&diags)?,
+            };
+            // A reader that stops early (`| head`) is not an error worth a panic.
+            let mut out = std::io::stdout().lock();
+            match writeln!(out, "{text}") {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+                _ => {}
+            }
+            Ok(if diags.has_errors() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Command::Serve { port, open, drafts } => {
+            let opts = guichet::serve::preview::ServeOptions { root: cli.root, port, open, drafts };
+            guichet::serve::preview::serve(opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Ask { lang, top, json, index, question } => {
-            ask::run(&AskOptions { root: cli.root, index, lang, top, json, question })?;
+            let opts = guichet::answer::ask::AskOptions { root: cli.root, index, lang, top, json, question };
+            guichet::answer::ask::run(&opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Index => {
+            let site = guichet::content::load(&cli.root, &Default::default())?;
+            let dir = guichet::answer::ask::default_index_dir(&cli.root);
+            if dir.exists() {
+                std::fs::remove_dir_all(&dir)?;
+            }
+            std::fs::create_dir_all(&dir)?;
+            let stats = guichet::index::write_index(&site, &dir)?;
+            eprintln!("answer index: {} questions, {} introductions", stats.entries, stats.intros);
             Ok(ExitCode::SUCCESS)
         }
         Command::Init { dir } => {

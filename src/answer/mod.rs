@@ -225,14 +225,25 @@ impl Answerer {
     }
 }
 
-/// Confidence that the first candidate answers the post.
+/// Confidence that the first candidate answers the post: a logistic model of how far the first
+/// candidate leads the second (relative margin), how strongly it matched (score), and how many
+/// terms the post has (long posts gather score from narrative words). Weights fitted on a
+/// labelled sample of posts, checked on a held-out half (see the README).
 fn confidence(matched: &Matched) -> f32 {
+    const BIAS: f32 = -4.59;
+    const MARGIN: f32 = 3.36;
+    const LOG_SCORE: f32 = 1.51;
+    const LOG_TERMS: f32 = -0.62;
     let Some(first) = matched.candidates.first() else {
         return 0.0;
     };
     let second = matched.candidates.get(1).map_or(0.0, |c| c.score);
     let margin = if first.score > 0.0 { (first.score - second) / first.score } else { 0.0 };
-    (first.coverage * (0.7 + 0.3 * margin)).clamp(0.0, 1.0)
+    let z = BIAS
+        + MARGIN * margin
+        + LOG_SCORE * first.score.max(0.0).ln_1p()
+        + LOG_TERMS * (matched.terms.len() as f32).ln_1p();
+    1.0 / (1.0 + (-z).exp())
 }
 
 fn round3(x: f32) -> f32 {

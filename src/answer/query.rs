@@ -22,20 +22,22 @@ use super::synonyms::Expander;
 
 /// Weight of each part of a document.
 const BOOSTS: [(Part, f32); 5] = [
-    (Part::Question, 3.0),
-    (Part::Title, 1.5),
-    (Part::Tags, 1.2),
-    (Part::Description, 0.8),
-    (Part::Body, 1.0),
+    (Part::Question, 2.0),
+    (Part::Title, 1.0),
+    (Part::Tags, 1.0),
+    (Part::Description, 0.5),
+    (Part::Body, 3.0),
 ];
 /// Weight of a synonym of a post's term, relative to the term.
 const SYNONYM_WEIGHT: f32 = 0.6;
 /// Weight of a fuzzy (typo-tolerant) term.
 const FUZZY_WEIGHT: f32 = 0.5;
 /// Weight of two consecutive post terms found close together.
-const PROXIMITY_BOOST: f32 = 1.0;
+const PROXIMITY_BOOST: f32 = 0.5;
 /// Words shorter than this are never fuzzy: short words have too many neighbours.
 const FUZZY_MIN_LEN: usize = 5;
+/// Share of the score a candidate keeps whatever its coverage of the post.
+const COVERAGE_FLOOR: f32 = 0.2;
 /// How many candidates are re-scored.
 const CANDIDATES: usize = 30;
 
@@ -177,22 +179,17 @@ impl LangIndex {
                 let covered: f32 = unique
                     .iter()
                     .filter(|t| {
-                        dt.question.contains(**t)
-                            || dt.context.contains(**t)
-                            || dt.body.contains(**t)
-                            || synonym_in(dt, &synonyms)
+                        dt.question.contains(**t) || dt.context.contains(**t) || dt.body.contains(**t)
                     })
                     .map(|t| self.idf(t))
                     .sum();
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
+                // A document that speaks about little of the post ranks lower.
+                let score = score * (COVERAGE_FLOOR + coverage);
                 Candidate { doc, score, coverage }
             })
             .collect();
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
         Ok(Matched { candidates, terms })
     }
-}
-
-fn synonym_in(_dt: &DocTerms, _synonyms: &[String]) -> bool {
-    false
 }

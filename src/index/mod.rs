@@ -4,6 +4,7 @@
 //! nothing but the index folder.
 
 pub mod analyzer;
+pub mod incremental;
 pub mod meta;
 pub mod schema;
 mod stopwords;

@@ -1,0 +1,88 @@
+//! `guichet ask`: the command-line behaviour bots rely on.
+
+mod answer_support;
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn guichet() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_guichet"))
+}
+
+#[test]
+fn answers_standard_input_line_by_line_with_errors_numbered() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    let input = [
+        "c koi la date limite pour les impots?",
+        r#"{"id": "p2", "text": "What is the filing deadline?", "lang": "en"}"#,
+        "{not json",
+        r#"{"id": "p4", "lang": "fr"}"#,
+        "",
+        r#"{"id": "p6", "text": "mon NAS 046-454-287, pouvez-vous vérifier mon dossier?"}"#,
+    ]
+    .join("\n");
+    let mut child = guichet()
+        .args(["--root"])
+        .arg(kb.root())
+        .args(["ask", "--top", "2"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 6, "{stdout}");
+    assert_eq!(lines[0]["results"][0]["url"], "https://aide.test/fr/particuliers/date-limite/#date-limite");
+    assert_eq!(lines[0]["lang"], "fr");
+    assert!(lines[0]["results"].as_array().unwrap().len() <= 2);
+    assert_eq!(lines[1]["id"], "p2");
+    assert_eq!(lines[1]["results"][0]["url"], "https://aide.test/en/individuals/filing-deadline/#deadline");
+    for (i, field) in [(2, "JSON"), (3, "text"), (4, "empty")] {
+        let error = lines[i]["error"].as_str().unwrap();
+        assert!(error.starts_with(&format!("line {}:", i + 1)) && error.contains(field), "{error}");
+    }
+    assert_eq!(lines[3]["id"], "p4");
+    assert_eq!(lines[5]["decision"], "personal");
+    for key in ["id", "query", "lang", "decision", "confidence", "results", "reply", "index_version"] {
+        assert!(lines[5].get(key).is_some(), "missing {key}");
+    }
+    assert!(!stdout.replace([' ', '-'], "").contains("046454287"));
+}
+
+#[test]
+fn a_question_argument_prints_a_readable_answer_or_json() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    let out = guichet()
+        .arg("--root")
+        .arg(kb.root())
+        .args(["ask", "quand est versé le crédit solidarité?"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("https://aide.test/fr/particuliers/credit-solidarite/#versements"), "{text}");
+    assert!(text.starts_with("decision:"), "{text}");
+
+    let out = guichet()
+        .arg("--root")
+        .arg(kb.root())
+        .args(["ask", "--json", "--lang", "en", "deadline to file?"])
+        .output()
+        .unwrap();
+    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["lang"], "en");
+    assert!(answer.get("id").is_none());
+}
+
+#[test]
+fn without_an_index_ask_says_which_command_builds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&answer_support::fixture(), dir.path());
+    let out = guichet().arg("--root").arg(dir.path()).args(["ask", "hello"]).output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("guichet build"), "{stderr}");
+}

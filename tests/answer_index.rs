@@ -1,0 +1,128 @@
+//! The answer index: what `write_index` writes and what the answerer finds in it.
+
+mod answer_support;
+mod common;
+
+use guichet::answer::{Answerer, Decision, Post};
+
+fn post(text: &str) -> Post {
+    Post { text: text.to_string(), id: None, lang: None }
+}
+
+#[test]
+fn one_document_per_question_and_per_page_introduction() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    assert_eq!(kb.stats.entries, 6);
+    assert_eq!(kb.stats.intros, 1);
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    assert_eq!(answerer.meta().documents, 7);
+    assert_eq!(answerer.meta().base_url, "https://aide.test");
+}
+
+#[test]
+fn results_are_absolute_deep_links_and_accentless_spellings_match() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let answer =
+        answerer.answer(&post("@RevenuQc c koi la date limite pour les impots cette annee?? #impots"), 3);
+    assert_eq!(answer.lang, "fr");
+    assert_eq!(answer.results[0].url, "https://aide.test/fr/particuliers/date-limite/#date-limite");
+    assert_eq!(answer.results[0].page, "Date limite pour produire votre déclaration de revenus");
+    assert!(answer.results.len() <= 3);
+    let answer = answerer.answer(&post("quand est verse le credit solidarite"), 5);
+    assert_eq!(answer.results[0].url, "https://aide.test/fr/particuliers/credit-solidarite/#versements");
+}
+
+#[test]
+fn hashtags_and_language_detection_reach_the_right_page() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let answer = answerer.answer(&post("#CreditSolidarite qui a droit?"), 5);
+    assert_eq!(answer.results[0].url, "https://aide.test/fr/particuliers/credit-solidarite/#admissibilite");
+    let answer = answerer.answer(&post("do I need to register for GST/QST if I make 25k?"), 5);
+    assert_eq!(answer.lang, "en");
+    assert_eq!(answer.results[0].url, "https://aide.test/en/individuals/filing-deadline/#gst-qst");
+}
+
+#[test]
+fn built_in_synonyms_apply_when_the_kb_has_none() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    // The page says "goods and services tax"; the post only the French abbreviation.
+    let answer =
+        answerer.answer(&Post { text: "TPS registration?".into(), id: None, lang: Some("en".into()) }, 5);
+    assert_eq!(answer.results[0].url, "https://aide.test/en/individuals/filing-deadline/#gst-qst");
+}
+
+#[test]
+fn a_knowledge_base_synonyms_file_replaces_the_built_in_one() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |root| {
+        std::fs::write(root.join("synonyms.toml"), "en = [[\"sales levy\", \"goods and services tax\"]]\n")
+            .unwrap();
+    });
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let en = |text: &str| answerer.answer(&Post { text: text.into(), id: None, lang: Some("en".into()) }, 5);
+    assert_eq!(en("levy?").results.len(), 0);
+    assert_eq!(en("sales levy?").results[0].url, "https://aide.test/en/individuals/filing-deadline/#gst-qst");
+    assert!(answerer.meta().synonyms.groups["en"].iter().all(|g| !g.contains(&"TPS".to_string())));
+}
+
+#[test]
+fn a_broken_synonyms_file_fails_the_index_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_tree(&answer_support::fixture(), dir.path());
+    std::fs::write(dir.path().join("synonyms.toml"), "fr = [[\"TPS\"]]").unwrap();
+    let site = guichet::content::load(dir.path(), &Default::default()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let err = format!("{:#}", guichet::index::write_index(&site, out.path()).unwrap_err());
+    assert!(err.contains("synonyms.toml"), "{err}");
+}
+
+#[test]
+fn personal_posts_are_redirected_in_their_language_and_numbers_masked() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let answer =
+        answerer.answer(&post("mon NAS c'est 046 454 286, pouvez-vous vérifier mon remboursement?"), 5);
+    assert_eq!(answer.decision, Decision::Personal);
+    assert!(answer.reply.contains("https://aide.test/fr/nous-joindre/"), "{}", answer.reply);
+    let json = serde_json::to_string(&answer).unwrap();
+    assert!(!json.replace([' ', '-'], "").contains("046454286"), "{json}");
+    assert!(answer.query.contains("*** *** ***"));
+
+    let answer = answerer.answer(
+        &post("Why is my refund $600 less than expected?? Can someone check my file? SIN 123-456-789"),
+        5,
+    );
+    assert_eq!((answer.decision, answer.lang.as_str()), (Decision::Personal, "en"));
+    assert!(answer.reply.contains("https://aide.test/en/contact/"));
+    assert!(!serde_json::to_string(&answer).unwrap().contains("456"));
+}
+
+#[test]
+fn out_of_scope_posts_get_no_public_reply() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let answer = answerer.answer(&post("How do I renew my Canadian passport?"), 5);
+    assert_eq!(answer.decision, Decision::None);
+    assert_eq!(answer.reply, "");
+}
+
+#[test]
+fn reply_templates_of_the_knowledge_base_override_the_built_in_ones() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |root| {
+        let dir = root.join("templates/replies");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("personal.fr.txt"), "Écrivez-nous en privé : {{ channel }}").unwrap();
+    });
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let answer = answerer.answer(&post("Pouvez-vous vérifier mon dossier? NAS 111 222 333"), 5);
+    assert_eq!(answer.reply, "Écrivez-nous en privé : https://aide.test/fr/nous-joindre/");
+}
+
+#[test]
+fn opening_a_folder_without_an_index_names_the_build_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Answerer::open(dir.path()).err().unwrap().to_string();
+    assert!(err.contains("guichet build"), "{err}");
+}
