@@ -11,7 +11,7 @@ trap 'rm -rf "$kb"' EXIT
 cp -r "$shared/corpus/." "$kb/"
 cargo build --quiet --manifest-path "$here/Cargo.toml"
 bin=${CARGO_TARGET_DIR:-$here/target}/debug/guichet
-"$bin" --root "$kb" index 2>/dev/null
+"$bin" --root "$kb" build 2>/dev/null
 python3 -c 'import json,sys
 for l in open(sys.argv[1]): d=json.loads(l); print(json.dumps({"id":d["id"],"text":d["text"]}, ensure_ascii=False))' \
     "$questions" | "$bin" --root "$kb" ask > "$kb/answers.jsonl"

@@ -23,6 +23,9 @@ pub struct BuildOptions {
     pub output_dir: Option<PathBuf>,
     /// Publish drafts too.
     pub drafts: bool,
+    /// Publish even if URLs or anchors of the previous build are gone (see
+    /// [`check::manifest`]); without it such a build is refused.
+    pub accept_removals: bool,
 }
 
 impl BuildOptions {
@@ -106,6 +109,7 @@ pub fn published_files(site: &Site, theme: &Theme) -> Vec<String> {
     let mut files: Vec<String> =
         ["/index.html", "/404.html", "/sitemap.xml", "/robots.txt"].map(String::from).to_vec();
     files.extend(theme.assets.keys().map(|k| format!("/{k}")));
+    files.extend(Renderer::new(site, theme).generated_paths());
     let static_dir = site.root.join("static");
     if static_dir.is_dir() {
         for e in walkdir::WalkDir::new(&static_dir).follow_links(true).into_iter().flatten() {
@@ -123,6 +127,9 @@ pub fn published_files(site: &Site, theme: &Theme) -> Vec<String> {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let (site, theme) = prepare(&opts.root, opts.drafts).map_err(BuildError::Invalid)?;
+    if !opts.accept_removals {
+        check_removals(&site, &opts.state_dir()).map_err(BuildError::Invalid)?;
+    }
     tracing::debug!(elapsed = ?start.elapsed(), "loaded and checked");
     let output = opts.output_dir();
     let parent = output.parent().unwrap_or(Path::new(".")).to_path_buf();
@@ -149,7 +156,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
     renderer.copy_static(&new_site).map_err(BuildError::Invalid)?;
     tracing::debug!(elapsed = ?start.elapsed(), "rendered");
 
+    let new_index = staging.path().join("index");
+    std::fs::create_dir_all(&new_index).context("cannot create the staging index folder")?;
+    crate::index::write_index(&site, &new_index).map_err(|e| {
+        BuildError::Invalid(Diagnostics(vec![
+            crate::diagnostics::Diagnostic::error(opts.root.join("synonyms.toml"), format!("{e:#}"))
+                .help("the answer index could not be written: fix the file named above"),
+        ]))
+    })?;
+    tracing::debug!(elapsed = ?start.elapsed(), "indexed");
+
+    // The site first, then the index: a bot never sees an index newer than the site it links to.
+    let state = opts.state_dir();
+    std::fs::create_dir_all(&state).with_context(|| format!("cannot create {}", state.display()))?;
     publish(&new_site, &output, staging.path())?;
+    publish(&new_index, &state.join("index"), staging.path())?;
+    // After publishing: the manifest records what is online now.
+    check::Manifest::of(&site).write(&opts.state_dir())?;
 
     Ok(BuildReport {
         pages: site.pages.len(),
@@ -158,8 +181,23 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
         files: outputs.len(),
         output,
         elapsed: start.elapsed(),
-        warnings: Diagnostics::default(),
+        warnings: Diagnostics(check::warnings(&site, chrono::Local::now().date_naive())),
     })
+}
+
+/// URLs and anchors recorded in the manifest of `state_dir` that `site` would drop.
+pub fn check_removals(site: &Site, state_dir: &Path) -> Result<(), Diagnostics> {
+    let previous = match check::Manifest::read(state_dir) {
+        Ok(Some(m)) => m,
+        Ok(None) => return Ok(()),
+        Err(d) => return Err(Diagnostics(vec![d])),
+    };
+    let mut errors = Diagnostics(check::removals(&previous, site));
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.sort();
+    Err(errors)
 }
 
 /// Replaces `target` by `staged`: the old folder is moved into `trash` (deleted with the

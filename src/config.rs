@@ -20,6 +20,9 @@ pub struct Config {
     /// Settings of the answer index and the reply bot (`[answer]`).
     #[serde(default)]
     pub answer: AnswerConfig,
+    /// Thresholds of the warnings of `guichet check` (`[check]`). Owned by `crate::check`.
+    #[serde(default)]
+    pub check: CheckConfig,
     /// Any other key, available to templates as `config.extra`.
     #[serde(flatten)]
     pub extra: toml::Table,
@@ -58,6 +61,23 @@ pub struct AnswerConfig {
     pub min_confidence: f32,
     #[serde(flatten)]
     pub extra: toml::Table,
+}
+
+/// `[check]`: when `guichet check` warns about a page.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckConfig {
+    /// A page whose `updated` date is older than this many days gets a warning.
+    pub max_age_days: i64,
+    /// An answer longer than this many words gets a warning: a reply bot links to it and a
+    /// reader on a phone gives up on a wall of text.
+    pub max_answer_words: usize,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig { max_age_days: 365, max_answer_words: 250 }
+    }
 }
 
 impl Default for AnswerConfig {

@@ -1,7 +1,9 @@
 //! Walking `content/` and assembling the [`Site`] model.
 //!
-//! Files are read and parsed in parallel; the cross-page work (URLs, sections, translations,
-//! aliases) is done once afterwards. Every problem is collected, none stops the walk.
+//! Files are read and parsed in parallel, each on its own ([`parse_page`]); the cross-page work
+//! (URLs, sections, translations, aliases) is done once afterwards ([`assemble`]). The preview
+//! server keeps the parsed pages and re-parses only the files that change. Every problem is
+//! collected, none stops the walk.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -22,17 +24,20 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
-/// One Markdown file, parsed but not yet placed in the site.
-struct ParsedFile {
-    /// Path relative to the knowledge base root.
-    rel: PathBuf,
-    lang: String,
-    path: String,
-    kind: PageKind,
-    front: FrontMatter,
-    body: Body,
-    text: String,
-    body_line: usize,
+/// One Markdown file, parsed on its own but not yet placed in the site: its page has no
+/// parent, children or translations yet, and its aliases are not checked.
+#[derive(Debug, Clone)]
+pub struct ParsedPage {
+    pub page: Page,
+    /// Line of each alias of `page.aliases` in the file, for messages.
+    alias_lines: Vec<Option<usize>>,
+}
+
+impl ParsedPage {
+    /// Source file relative to the knowledge base root.
+    pub fn source(&self) -> &Path {
+        self.page.source.as_deref().unwrap_or(Path::new(""))
+    }
 }
 
 /// Loads the knowledge base at `root`. On failure, returns every error found.
@@ -40,8 +45,8 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Site, Diagnostics> {
     let config = config::load(root).map_err(|d| Diagnostics(vec![d]))?;
     let mut diags = Diagnostics::default();
     let files = walk(root, &mut diags);
-    let results: Vec<Result<Option<ParsedFile>, Vec<Diagnostic>>> =
-        files.par_iter().map(|file| parse_file(root, file, &config, opts)).collect();
+    let results: Vec<Result<Option<ParsedPage>, Vec<Diagnostic>>> =
+        files.par_iter().map(|file| parse_page(root, file, &config, opts)).collect();
     let mut parsed = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -50,19 +55,23 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Site, Diagnostics> {
             Err(ds) => diags.extend(ds),
         }
     }
-    // Stable order whatever the file system and the thread pool did.
-    parsed.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let site = assemble(root, config, parsed, &mut diags);
-    if diags.has_errors() {
-        diags.sort();
-        return Err(diags);
+    match assemble(root, config, parsed) {
+        Ok(site) if !diags.has_errors() => Ok(site),
+        Ok(_) => {
+            diags.sort();
+            Err(diags)
+        }
+        Err(more) => {
+            diags.extend(more);
+            diags.sort();
+            Err(diags)
+        }
     }
-    Ok(site)
 }
 
 /// Every `.md` file under `content/`, sorted. Walk errors (symlink loops, unreadable folders)
 /// become diagnostics.
-fn walk(root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+pub fn walk(root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let content = root.join("content");
     if !content.is_dir() {
         diags.push(
@@ -101,12 +110,15 @@ fn walk(root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     files
 }
 
-fn parse_file(
+/// Reads and parses one Markdown file (`file` is absolute or relative to the working folder;
+/// it must be under `root/content/`). `Ok(None)` for a draft left out by `opts`. Every problem
+/// of the file on its own is returned; problems between pages are found by [`assemble`].
+pub fn parse_page(
     root: &Path,
     file: &Path,
     config: &Config,
     opts: &LoadOptions,
-) -> Result<Option<ParsedFile>, Vec<Diagnostic>> {
+) -> Result<Option<ParsedPage>, Vec<Diagnostic>> {
     let rel = relative(file, root);
     let located = |ds: Vec<Diagnostic>| -> Vec<Diagnostic> {
         ds.into_iter().map(|d| Diagnostic { file: rel.clone(), ..d }).collect()
@@ -165,7 +177,22 @@ fn parse_file(
         return Err(errors);
     }
     let body_line = line_col(&text, split.body_offset).0;
-    Ok(Some(ParsedFile { rel, lang, path, kind, front, body: body.unwrap_or_default(), text, body_line }))
+    let alias_lines = front.aliases.iter().map(|a| line_of(&text, a)).collect();
+    let file = ParsedFile { rel, lang, path, kind, front, body: body.unwrap_or_default(), text, body_line };
+    Ok(Some(ParsedPage { page: into_page(file, config.base()), alias_lines }))
+}
+
+/// The pieces of one file on their way to a [`Page`].
+struct ParsedFile {
+    /// Path relative to the knowledge base root.
+    rel: PathBuf,
+    lang: String,
+    path: String,
+    kind: PageKind,
+    front: FrontMatter,
+    body: Body,
+    text: String,
+    body_line: usize,
 }
 
 /// Language, URL path and kind of a file from its place under `content/`.
@@ -242,7 +269,22 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.find(needle).map(|i| line_col(text, i).0)
 }
 
-fn assemble(root: &Path, config: Config, parsed: Vec<ParsedFile>, diags: &mut Diagnostics) -> Site {
+/// Places parsed pages in one site: URL collisions, generated home pages, aliases, sections
+/// and translations. The result does not depend on the order of `parsed`. On failure, returns
+/// every problem between pages.
+pub fn assemble(root: &Path, config: Config, mut parsed: Vec<ParsedPage>) -> Result<Site, Diagnostics> {
+    // Stable order whatever the file system and the thread pool did.
+    parsed.sort_by(|a, b| a.source().cmp(b.source()));
+    let mut diags = Diagnostics::default();
+    let site = assemble_sorted(root, config, parsed, &mut diags);
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    Ok(site)
+}
+
+fn assemble_sorted(root: &Path, config: Config, parsed: Vec<ParsedPage>, diags: &mut Diagnostics) -> Site {
     let mut languages: Vec<String> = config.languages.keys().cloned().collect();
     languages.sort_by_key(|l| (*l != config.default_language, l.clone()));
     let base = config.base().to_string();
@@ -254,20 +296,20 @@ fn assemble(root: &Path, config: Config, parsed: Vec<ParsedFile>, diags: &mut Di
     // Line of each alias in its file, by page id, for messages.
     let mut alias_lines: Vec<Vec<Option<usize>>> = Vec::new();
 
-    for file in parsed {
-        if let Some((other, _)) = claims.get(&file.path) {
+    for ParsedPage { page, alias_lines: lines } in parsed {
+        let rel = page.source.clone().unwrap_or_default();
+        if let Some((other, _)) = claims.get(&page.path) {
             diags.push(
                 Diagnostic::error(
-                    file.rel.clone(),
-                    format!("the URL `{}` is also produced by `{}`", file.path, other.display()),
+                    rel,
+                    format!("the URL `{}` is also produced by `{}`", page.path, other.display()),
                 )
                 .help("two files cannot publish the same URL: rename or remove one of them"),
             );
             continue;
         }
-        claims.insert(file.path.clone(), (file.rel.clone(), None));
-        alias_lines.push(file.front.aliases.iter().map(|a| line_of(&file.text, a)).collect());
-        let page = into_page(file, &base);
+        claims.insert(page.path.clone(), (rel, None));
+        alias_lines.push(lines);
         by_path.insert(page.path.clone(), pages.len());
         pages.push(page);
     }

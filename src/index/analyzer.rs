@@ -14,15 +14,11 @@
 //! - Any other language: words -> lower case -> ASCII folding.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RegexTokenizer, RemoveLongFilter, Stemmer, StopWordFilter,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 use super::stopwords;
-
-/// A word: letters and digits, with apostrophes allowed between them so elision and
-/// possessive filters see `l'impôt` and `client's` whole.
-const WORD_PATTERN: &str = r"[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*";
 
 /// Tokens longer than this are noise (hashes, glued URLs) and are dropped.
 const MAX_TOKEN_LEN: usize = 40;
@@ -43,7 +39,7 @@ pub fn analysis_family(lang: &str) -> &'static str {
 
 /// The analyzer of a language code (unknown languages get the generic one).
 pub fn analyzer_for(lang: &str) -> TextAnalyzer {
-    let words = || RegexTokenizer::new(WORD_PATTERN).expect("the word pattern is a valid regex");
+    let words = super::words::WordTokenizer::default;
     match analysis_family(lang) {
         "fr" => TextAnalyzer::builder(words())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))

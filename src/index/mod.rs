@@ -4,9 +4,11 @@
 //! nothing but the index folder.
 
 pub mod analyzer;
+pub mod incremental;
 pub mod meta;
 pub mod schema;
 mod stopwords;
+pub mod words;
 mod writer;
 
 pub use meta::{IndexMeta, META_FILE};

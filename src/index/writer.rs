@@ -103,6 +103,21 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<IndexStats> {
     Ok(stats)
 }
 
+/// The documents [`write_index`] adds for one page, in the same order and under the same
+/// conditions, for the in-place updates of [`super::incremental`].
+pub(super) fn documents_of(fields: &Fields, languages: &[String], page: &Page) -> Vec<TantivyDocument> {
+    let mut hash = Fnv::default();
+    let mut docs = Vec::new();
+    if page.draft || !languages.contains(&page.lang) {
+        return docs;
+    }
+    if !page.intro_text.trim().is_empty() && page.kind == PageKind::Page {
+        docs.push(document(fields, page, None, &mut hash));
+    }
+    docs.extend(page.entries.iter().map(|e| document(fields, page, Some(e), &mut hash)));
+    docs
+}
+
 /// The tantivy document of one entry, or of the page introduction when `entry` is `None`.
 fn document(
     fields: &Fields,

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Renderer;
+use super::share::first_sentence;
 use crate::content::{Page, PageId, PageKind, Site};
 
 /// Entry of the language switcher.
@@ -36,14 +37,37 @@ fn home_of<'s>(site: &'s Site, lang: &str) -> Option<&'s Page> {
     site.page_by_path(&format!("/{lang}/"))
 }
 
-/// Keys every HTML template gets: `config`, `lang`, `lang_title`, `t`, `build_date`.
+/// Keys every HTML template gets: `config`, `lang`, `lang_title`, `t`, `build_date`,
+/// `files` (the language's generated pages and feeds: `files.search`, `files.deadlines`,
+/// `files.calendar`, `files.search_index`, `files.feed`) and `locale_alternates` (the
+/// `locale` string of every other language, for `og:locale:alternate`).
+/// Built once per language and build, then cloned: serialising the configuration and the
+/// UI strings for each of thousands of pages showed in profiles.
 fn common(r: &Renderer<'_>, lang: &str) -> serde_json::Map<String, Value> {
+    let cache = r.common.get_or_init(|| {
+        let mut langs: Vec<&str> = r.site.languages.iter().map(String::as_str).collect();
+        langs.push(&r.site.config.default_language);
+        langs.into_iter().map(|l| (l.to_string(), common_uncached(r, l))).collect()
+    });
+    cache.get(lang).cloned().unwrap_or_else(|| common_uncached(r, lang))
+}
+
+fn common_uncached(r: &Renderer<'_>, lang: &str) -> serde_json::Map<String, Value> {
     let mut map = serde_json::Map::new();
     map.insert("config".into(), json!(r.site.config));
     map.insert("lang".into(), json!(lang));
     map.insert("lang_title".into(), json!(r.site.config.language_title(lang)));
     map.insert("t".into(), json!(r.theme.strings_for(lang)));
     map.insert("build_date".into(), json!(r.build_date.to_string()));
+    map.insert("files".into(), json!(r.lang_files(lang)));
+    let locales: Vec<&str> = r
+        .site
+        .languages
+        .iter()
+        .filter(|l| *l != lang)
+        .filter_map(|l| r.theme.strings_for(l).get("locale").and_then(|v| v.as_str()))
+        .collect();
+    map.insert("locale_alternates".into(), json!(locales));
     map
 }
 
@@ -147,6 +171,18 @@ pub fn page(r: &Renderer<'_>, id: PageId) -> Value {
     map.insert("alternates".into(), json!(alternates(site, page)));
     map.insert("breadcrumbs".into(), json!(breadcrumbs(site, page)));
     map.insert("children".into(), json!(summaries(site, &page.children)));
+    let crumbs: Vec<(String, String)> = breadcrumbs(site, page)
+        .iter()
+        .map(|c| {
+            (c["title"].as_str().unwrap_or("").to_string(), c["path"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    map.insert("json_ld".into(), json!(super::structured::json_ld(site, page, &crumbs)));
+    map.insert("card_description".into(), json!(card_description(page)));
+    map.insert(
+        "share_paths".into(),
+        page.entries.iter().map(|e| (e.id.clone(), json!(super::share::share_path(page, e)))).collect(),
+    );
     if page.kind == PageKind::Home {
         let sections: Vec<PageId> =
             page.children.iter().copied().filter(|&c| site.pages[c].kind == PageKind::Section).collect();
@@ -210,9 +246,138 @@ pub fn sitemap(r: &Renderer<'_>) -> Value {
             })
         })
         .collect();
+    let mut urls = urls;
+    // The deadlines page of every language, translations of each other. (Not the search
+    // pages: empty until a reader types.)
+    let deadlines = |l: &str| format!("{}{}", site.config.base(), r.lang_files(l).deadlines);
+    let alternates: Vec<Value> =
+        site.languages.iter().map(|l| json!({"hreflang": l, "href": deadlines(l)})).collect();
+    for lang in &site.languages {
+        urls.push(json!({"permalink": deadlines(lang), "updated": null, "alternates": alternates}));
+    }
     json!({"config": site.config, "urls": urls})
 }
 
 pub fn robots(r: &Renderer<'_>) -> Value {
     json!({"config": r.site.config, "sitemap_url": format!("{}/sitemap.xml", r.site.config.base())})
+}
+
+/// Text of a page's link preview: its description, else the first sentence of its
+/// introduction, else of its first answer.
+fn card_description(page: &Page) -> Option<String> {
+    page.description
+        .clone()
+        .or_else(|| {
+            Some(page.intro_text.as_str()).filter(|t| !t.trim().is_empty()).map(|t| first_sentence(t, 200))
+        })
+        .or_else(|| page.entries.first().map(|e| first_sentence(&e.answer_text, 200)))
+}
+
+/// A page that is not in the content (deadlines, search), shaped like `page` for `base.html`:
+/// `title`, `path`, `permalink`, `kind`, `description`, `lang`.
+fn generated_page(
+    r: &Renderer<'_>,
+    lang: &str,
+    kind: &str,
+    title: &str,
+    path: &str,
+    description: &str,
+) -> Value {
+    json!({
+        "kind": kind,
+        "lang": lang,
+        "title": title,
+        "path": path,
+        "permalink": format!("{}{}", r.site.config.base(), path),
+        "description": description,
+        "entries": [],
+        "deadlines": [],
+    })
+}
+
+/// Switcher, `hreflang` alternates and breadcrumb of a generated page, whose version in
+/// language `l` is at `path_in(l)`.
+fn generated_links(
+    r: &Renderer<'_>,
+    lang: &str,
+    map: &mut serde_json::Map<String, Value>,
+    path_in: impl Fn(&str) -> String,
+) {
+    let site = r.site;
+    let languages: Vec<Value> = site
+        .languages
+        .iter()
+        .map(|code| json!({"code": code, "title": site.config.language_title(code), "path": path_in(code), "current": code == lang}))
+        .collect();
+    let mut alternates: Vec<Value> = site
+        .languages
+        .iter()
+        .map(|code| json!({"hreflang": code, "href": format!("{}{}", site.config.base(), path_in(code))}))
+        .collect();
+    let default = &site.config.default_language;
+    alternates.push(
+        json!({"hreflang": "x-default", "href": format!("{}{}", site.config.base(), path_in(default))}),
+    );
+    let crumbs: Vec<Value> =
+        home_of(site, lang).map(|h| json!({"title": h.title, "path": h.path})).into_iter().collect();
+    map.insert("languages".into(), json!(languages));
+    map.insert("alternates".into(), json!(alternates));
+    map.insert("breadcrumbs".into(), json!(crumbs));
+    map.insert("children".into(), json!([]));
+}
+
+/// Context of a share page (`share.html`): `question`, `excerpt` (first sentence of the
+/// answer), `page_title`, `target` (the deep link path), `target_permalink`, `share_permalink`.
+pub fn share(r: &Renderer<'_>, id: PageId, index: usize) -> Value {
+    let page = &r.site.pages[id];
+    let entry = &page.entries[index];
+    let mut map = common(r, &page.lang);
+    let share_path = super::share::share_path(page, entry);
+    map.insert("question".into(), json!(entry.question));
+    map.insert("excerpt".into(), json!(first_sentence(&entry.answer_text, 200)));
+    map.insert("page_title".into(), json!(page.title));
+    map.insert("target".into(), json!(page.deep_link(entry)));
+    map.insert("target_permalink".into(), json!(format!("{}#{}", page.permalink, entry.id)));
+    map.insert("share_permalink".into(), json!(format!("{}{}", r.site.config.base(), share_path)));
+    Value::Object(map)
+}
+
+/// Context of a language's deadlines page (`deadlines.html`): `upcoming` (from the build date
+/// on, soonest first) and `past` (most recent first), each item with `date`, `label`, `past`,
+/// `page_title`, `page_path`; plus `calendar_permalink`.
+pub fn deadlines(r: &Renderer<'_>, lang: &str) -> Value {
+    let mut map = common(r, lang);
+    let files = r.lang_files(lang);
+    let title = r.string(lang, "deadlines_page");
+    let description = r.string(lang, "deadlines_page_text");
+    map.insert("page".into(), generated_page(r, lang, "deadlines", &title, &files.deadlines, &description));
+    generated_links(r, lang, &mut map, |l| r.lang_files(l).deadlines);
+    let items = super::feeds::deadlines_of(r.site, lang);
+    let item = |i: &super::feeds::DatedItem<'_>| {
+        json!({
+            "date": i.deadline.date.to_string(),
+            "label": i.deadline.label,
+            "past": i.deadline.date < r.build_date,
+            "page_title": i.page.title,
+            "page_path": i.page.path,
+        })
+    };
+    let upcoming: Vec<Value> = items.iter().filter(|i| i.deadline.date >= r.build_date).map(item).collect();
+    let past: Vec<Value> = items.iter().rev().filter(|i| i.deadline.date < r.build_date).map(item).collect();
+    map.insert("upcoming".into(), json!(upcoming));
+    map.insert("past".into(), json!(past));
+    map.insert("calendar_permalink".into(), json!(format!("{}{}", r.site.config.base(), files.calendar)));
+    Value::Object(map)
+}
+
+/// Context of a language's search page (`search.html`): the common keys; the page reads
+/// `files.search_index`.
+pub fn search(r: &Renderer<'_>, lang: &str) -> Value {
+    let mut map = common(r, lang);
+    let files = r.lang_files(lang);
+    let title = r.string(lang, "search");
+    let description = r.string(lang, "search_text");
+    map.insert("page".into(), generated_page(r, lang, "search", &title, &files.search, &description));
+    generated_links(r, lang, &mut map, |l| r.lang_files(l).search);
+    Value::Object(map)
 }

@@ -4,6 +4,10 @@
 //! be rendered in parallel and re-rendered one at a time by the preview server.
 
 pub mod context;
+pub mod feeds;
+pub mod search;
+pub mod share;
+pub mod structured;
 pub mod theme;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +29,34 @@ pub enum Output {
     NotFound,
     Sitemap,
     Robots,
+    /// The share page of one question (page, index in `entries`): see [`share`].
+    Share(PageId, usize),
+    /// A language's "upcoming deadlines" page (`/fr/echeances/`).
+    Deadlines(String),
+    /// A language's deadlines as an iCalendar feed (`/fr/echeances.ics`).
+    Calendar(String),
+    /// A language's search page (`/fr/recherche/`).
+    Search(String),
+    /// A language's search index, read by the search page (`/fr/recherche.json`).
+    SearchIndex(String),
+    /// A language's Atom feed of reviewed pages (`/fr/atom.xml`).
+    Feed(String),
+}
+
+/// URL paths of the files generated once per language. The slugs come from the UI strings
+/// `slug_deadlines` and `slug_search` (`echeances`/`deadlines`, `recherche`/`search`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LangFiles {
+    /// `/fr/echeances/`
+    pub deadlines: String,
+    /// `/fr/echeances.ics`
+    pub calendar: String,
+    /// `/fr/recherche/`
+    pub search: String,
+    /// `/fr/recherche.json`
+    pub search_index: String,
+    /// `/fr/atom.xml`
+    pub feed: String,
 }
 
 /// Renders outputs of one site with one theme.
@@ -35,11 +67,20 @@ pub struct Renderer<'a> {
     pub build_date: chrono::NaiveDate,
     /// HTML inserted before `</body>` of every page (the preview's reload script).
     pub inject: Option<String>,
+    /// The keys every template of a language shares, serialised once per build.
+    common:
+        std::sync::OnceLock<std::collections::HashMap<String, serde_json::Map<String, serde_json::Value>>>,
 }
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
-        Renderer { site, theme, build_date: chrono::Local::now().date_naive(), inject: None }
+        Renderer {
+            site,
+            theme,
+            build_date: chrono::Local::now().date_naive(),
+            inject: None,
+            common: std::sync::OnceLock::new(),
+        }
     }
 
     /// Every output of the site, pages first.
@@ -49,7 +90,131 @@ impl<'a> Renderer<'a> {
             out.extend(page.aliases.iter().map(|a| Output::Alias(id, a.clone())));
         }
         out.extend([Output::Root, Output::NotFound, Output::Sitemap, Output::Robots]);
+        for lang in &self.site.languages {
+            out.extend([
+                Output::Deadlines(lang.clone()),
+                Output::Calendar(lang.clone()),
+                Output::Search(lang.clone()),
+                Output::SearchIndex(lang.clone()),
+                Output::Feed(lang.clone()),
+            ]);
+        }
+        for (id, page) in self.site.pages.iter().enumerate() {
+            out.extend((0..page.entries.len()).map(|i| Output::Share(id, i)));
+        }
         out
+    }
+
+    /// Site paths of the generated files that are not pages nor aliases (root, 404, sitemap,
+    /// feeds, search and deadlines pages...), which authors may link to.
+    pub fn generated_paths(&self) -> Vec<String> {
+        self.outputs()
+            .iter()
+            .filter(|o| !matches!(o, Output::Page(_) | Output::Alias(..) | Output::Share(..)))
+            .map(|o| self.path_of(o))
+            .collect()
+    }
+
+    /// The files generated for one language.
+    pub fn lang_files(&self, lang: &str) -> LangFiles {
+        let strings = self.theme.strings_for(lang);
+        let slug = |key: &str, default: &str| {
+            let s = strings.get(key).and_then(|v| v.as_str()).map(slug::slugify).unwrap_or_default();
+            if s.is_empty() { default.to_string() } else { s }
+        };
+        let deadlines = slug("slug_deadlines", "deadlines");
+        let search = slug("slug_search", "search");
+        LangFiles {
+            deadlines: format!("/{lang}/{deadlines}/"),
+            calendar: format!("/{lang}/{deadlines}.ics"),
+            search: format!("/{lang}/{search}/"),
+            search_index: format!("/{lang}/{search}.json"),
+            feed: format!("/{lang}/atom.xml"),
+        }
+    }
+
+    /// Site path of an output (`/fr/a/`, `/fr/echeances.ics`, `/404.html`).
+    pub fn path_of(&self, output: &Output) -> String {
+        match output {
+            Output::Page(id) => self.site.pages[*id].path.clone(),
+            Output::Alias(_, alias) => alias.clone(),
+            Output::Share(id, i) => {
+                let page = &self.site.pages[*id];
+                share::share_path(page, &page.entries[*i])
+            }
+            Output::Deadlines(lang) => self.lang_files(lang).deadlines,
+            Output::Calendar(lang) => self.lang_files(lang).calendar,
+            Output::Search(lang) => self.lang_files(lang).search,
+            Output::SearchIndex(lang) => self.lang_files(lang).search_index,
+            Output::Feed(lang) => self.lang_files(lang).feed,
+            other => format!("/{}", self.file_of(other).to_string_lossy().replace('\\', "/")),
+        }
+    }
+
+    /// What else of the site would be written at `path`, besides `except`: a page, an alias,
+    /// or the deadlines or search page of that language. `None` when the path is free.
+    fn occupant(&self, path: &str, lang: &str, except: &Output) -> Option<String> {
+        let describe_page = |id: PageId| {
+            let p = &self.site.pages[id];
+            p.source.as_ref().map_or_else(|| format!("the page {}", p.path), |s| s.display().to_string())
+        };
+        if let Some(&id) = self.site.by_path.get(path)
+            && *except != Output::Page(id)
+        {
+            return Some(describe_page(id));
+        }
+        for (id, page) in self.site.pages.iter().enumerate() {
+            if page.aliases.iter().any(|a| a == path) {
+                return Some(format!("an alias of {}", describe_page(id)));
+            }
+        }
+        let files = self.lang_files(lang);
+        if path == files.deadlines && !matches!(except, Output::Deadlines(_)) {
+            return Some(format!("the deadlines page {path} (UI string `slug_deadlines`)"));
+        }
+        if path == files.search && !matches!(except, Output::Search(_)) {
+            return Some(format!("the search page {path} (UI string `slug_search`)"));
+        }
+        None
+    }
+
+    /// An error when a generated page would overwrite a page, an alias or another generated
+    /// page: the build reports it, naming both, instead of writing one over the other.
+    fn collision(&self, output: &Output) -> Option<Diagnostic> {
+        let path = self.path_of(output);
+        match output {
+            Output::Share(id, i) => {
+                let page = &self.site.pages[*id];
+                let entry = &page.entries[*i];
+                let other = self.occupant(&path, &page.lang, output)?;
+                let file = page.source.clone().unwrap_or_else(|| self.file_of(output));
+                Some(
+                    Diagnostic::error(
+                        file,
+                        format!(
+                            "the share page of question `#{}` would be at {path}, which is also {other}",
+                            entry.id
+                        ),
+                    )
+                    .at_line(entry.line)
+                    .help("give the question another anchor with `{#id}`, or move the other page"),
+                )
+            }
+            Output::Deadlines(lang) | Output::Search(lang) => {
+                let other = self.occupant(&path, lang, output)?;
+                let what = if matches!(output, Output::Search(_)) { "search" } else { "deadlines" };
+                Some(
+                    Diagnostic::error(
+                        format!("templates/i18n/{lang}.toml"),
+                        format!("the {what} page would be at {path}, which is also {other}"),
+                    )
+                    .help(format!(
+                        "set another `slug_{what}` in templates/i18n/{lang}.toml, or move the page"
+                    )),
+                )
+            }
+            _ => None,
+        }
     }
 
     /// Where an output is written, relative to the output folder.
@@ -61,11 +226,15 @@ impl<'a> Renderer<'a> {
             Output::NotFound => "404.html".into(),
             Output::Sitemap => "sitemap.xml".into(),
             Output::Robots => "robots.txt".into(),
+            other => url_to_file(&self.path_of(other)),
         }
     }
 
     /// The text of one output.
     pub fn render(&self, output: &Output) -> Result<String, Diagnostic> {
+        if let Some(error) = self.collision(output) {
+            return Err(error);
+        }
         let (template, ctx) = match output {
             Output::Page(id) => {
                 let page = &self.site.pages[*id];
@@ -81,6 +250,20 @@ impl<'a> Renderer<'a> {
             Output::NotFound => ("404.html", context::not_found(self)),
             Output::Sitemap => ("sitemap.xml", context::sitemap(self)),
             Output::Robots => ("robots.txt", context::robots(self)),
+            Output::Share(id, i) => ("share.html", context::share(self, *id, *i)),
+            Output::Deadlines(lang) => ("deadlines.html", context::deadlines(self, lang)),
+            Output::Search(lang) => ("search.html", context::search(self, lang)),
+            Output::Calendar(lang) => {
+                let name =
+                    format!("{} | {}", self.string(lang, "deadlines"), self.site.config.language_title(lang));
+                return Ok(feeds::calendar(self.site, lang, &name, self.build_date));
+            }
+            Output::Feed(lang) => {
+                let files = self.lang_files(lang);
+                let title = self.site.config.language_title(lang);
+                return Ok(feeds::atom(self.site, lang, title, &files.feed, &format!("/{lang}/")));
+            }
+            Output::SearchIndex(lang) => return Ok(search::index(self.site, lang)),
         };
         let ctx = Context::from_value(ctx).map_err(|e| self.error(output, template, &e))?;
         let mut html =
@@ -96,9 +279,14 @@ impl<'a> Renderer<'a> {
         Ok(html)
     }
 
+    /// A UI string of a language, or `key` itself when the theme lacks it.
+    pub fn string(&self, lang: &str, key: &str) -> String {
+        self.theme.strings_for(lang).get(key).and_then(|v| v.as_str()).unwrap_or(key).to_string()
+    }
+
     fn error(&self, output: &Output, template: &str, e: &tera::Error) -> Diagnostic {
         let file = match output {
-            Output::Page(id) | Output::Alias(id, _) => {
+            Output::Page(id) | Output::Alias(id, _) | Output::Share(id, _) => {
                 self.site.pages[*id].source.clone().unwrap_or_else(|| self.file_of(output))
             }
             _ => self.file_of(output),

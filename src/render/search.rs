@@ -1,0 +1,104 @@
+//! The static search index: one compact JSON file per language, read by `guichet-search.js`.
+//!
+//! Search must work on pure static hosting, so the whole index of a language is one file the
+//! search page downloads once. To keep it small, the index carries each question's text and
+//! page title as written (the script tokenises them itself, with the same rules) and, for the
+//! answer, only its distinct normalised tokens that are not already in the question.
+//!
+//! Format (`v` is bumped on any incompatible change):
+//!
+//! ```json
+//! {"v": 1, "lang": "fr", "stop": ["le", "la", ...],
+//!  "pages": [["/fr/particuliers/credit-solidarite/", "Crédit d'impôt pour solidarité"], ...],
+//!  "entries": [[0, "versements", "Quand le crédit est-il versé?", "juillet mois ..."], ...]}
+//! ```
+//!
+//! An entry is `[index in pages, anchor, question, answer tokens separated by spaces]`; its
+//! deep link is `pages[i][0] + "#" + anchor`.
+
+use serde_json::{Value, json};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::content::Site;
+
+/// Words too common to help ranking, by language; the script receives the same list.
+pub fn stopwords(lang: &str) -> &'static [&'static str] {
+    match lang {
+        "fr" => &[
+            "a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "d", "dans", "de", "des", "du", "elle",
+            "en", "est", "et", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "leurs", "m", "ma",
+            "mais", "me", "mes", "mon", "n", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "pour",
+            "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sont", "sur", "t", "ta", "te", "tu", "un",
+            "une", "vos", "votre", "vous", "y", "c", "ca", "etre", "avoir", "faire", "quoi", "comment",
+            "quand", "quel", "quelle",
+        ],
+        _ => &[
+            "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how", "i",
+            "if", "in", "is", "it", "its", "me", "my", "of", "on", "or", "our", "s", "so", "that", "the",
+            "their", "there", "this", "to", "was", "we", "what", "when", "where", "which", "who", "will",
+            "with", "you", "your", "am", "have", "has", "should", "would",
+        ],
+    }
+}
+
+/// Lower case, accents removed, ligatures spelled out: `Œuvre ÉTÉ` -> `oeuvre ete`.
+pub fn fold(text: &str) -> String {
+    text.nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'œ' => "oe".to_string(),
+            'æ' => "ae".to_string(),
+            'ß' => "ss".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+/// The tokens the search compares: folded words (runs of ASCII letters and digits), stop
+/// words dropped, a final `s` dropped from words of more than three letters (`impots` and
+/// `impot` match). `guichet-search.js` implements exactly these rules for the query.
+pub fn tokens(text: &str, lang: &str) -> Vec<String> {
+    let stop = stopwords(lang);
+    fold(text)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && !stop.contains(w))
+        .map(|w| if w.len() > 3 && w.ends_with('s') { w[..w.len() - 1].to_string() } else { w.to_string() })
+        .collect()
+}
+
+/// The search index of one language, as JSON text.
+pub fn index(site: &Site, lang: &str) -> String {
+    let mut pages: Vec<Value> = Vec::new();
+    let mut entries: Vec<Value> = Vec::new();
+    for (_, page) in site.pages_in(lang) {
+        if page.entries.is_empty() {
+            continue;
+        }
+        let page_index = pages.len();
+        pages.push(json!([page.path, page.title]));
+        for entry in &page.entries {
+            let in_question = tokens(&entry.question, lang);
+            let mut answer: Vec<String> = Vec::new();
+            for t in tokens(&entry.answer_text, lang) {
+                if t.len() > 1 && !in_question.contains(&t) && !answer.contains(&t) {
+                    answer.push(t);
+                }
+            }
+            entries.push(json!([page_index, entry.id, entry.question, answer.join(" ")]));
+        }
+    }
+    json!({"v": 1, "lang": lang, "stop": stopwords(lang), "pages": pages, "entries": entries}).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_fold_case_accents_plurals_and_stop_words() {
+        assert_eq!(tokens("Quand les IMPÔTS sont-ils dus?", "fr"), ["impot", "dus"]);
+        assert_eq!(tokens("Œuvres d'été", "fr"), ["oeuvre", "ete"]);
+        assert_eq!(tokens("When is the tax return due?", "en"), ["tax", "return", "due"]);
+    }
+}

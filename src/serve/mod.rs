@@ -1,0 +1,3 @@
+//! Servers: the authors' live preview.
+
+pub mod preview;

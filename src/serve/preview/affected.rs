@@ -1,0 +1,132 @@
+//! Which outputs an edit touches: the pages that show something of a changed page, and the
+//! files that are no longer produced.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::content::{Page, PageId, PageKind, Site};
+use crate::render::{Output, url_to_file};
+
+/// What to write and delete to go from the render of `old` to the render of `new`.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// Outputs of `new` to render again.
+    pub render: Vec<Output>,
+    /// Files (relative to the output folder) that `old` produced and `new` does not.
+    pub remove: Vec<PathBuf>,
+    /// Where the author most likely looks: the changed page and its first changed question.
+    pub focus: Option<(String, Option<String>)>,
+}
+
+/// The plan after the source files `changed` (relative to the knowledge base root) were
+/// edited, added or removed between `old` and `new`.
+///
+/// A changed page re-renders itself, its ancestors (their lists show its title and question
+/// count), its translations (language switcher, `hreflang`) and, for a section, everything
+/// below it (breadcrumbs). Any page whose parent, children or translations differ re-renders
+/// too, which covers added and removed sections. Aliases re-render when their target moved;
+/// the sitemap always does.
+pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> Plan {
+    let old_by_source = by_source(old);
+    let new_by_source = by_source(new);
+    let mut dirty: HashSet<&str> = HashSet::new();
+
+    for source in changed {
+        for (site, index) in [(old, &old_by_source), (new, &new_by_source)] {
+            let Some(&id) = index.get(source.as_path()) else { continue };
+            let page = &site.pages[id];
+            dirty.insert(&page.path);
+            let mut parent = page.parent;
+            while let Some(p) = parent {
+                dirty.insert(&site.pages[p].path);
+                parent = site.pages[p].parent;
+            }
+            dirty.extend(page.translations.iter().map(|&t| site.pages[t].path.as_str()));
+            if page.kind != PageKind::Page {
+                descendants(site, id, &mut dirty);
+            }
+        }
+    }
+    for page in &new.pages {
+        match old.page_by_path(&page.path) {
+            None => {
+                dirty.insert(&page.path);
+            }
+            Some(before) if structure(old, before) != structure(new, page) => {
+                dirty.insert(&page.path);
+            }
+            Some(_) => {}
+        }
+    }
+
+    let mut render: Vec<Output> =
+        dirty.iter().filter_map(|path| new.by_path.get(*path)).map(|&id| Output::Page(id)).collect();
+    let old_aliases = aliases(old);
+    for (id, page) in new.pages.iter().enumerate() {
+        for alias in &page.aliases {
+            if old_aliases.get(alias.as_str()) != Some(&page.path.as_str()) {
+                render.push(Output::Alias(id, alias.clone()));
+            }
+        }
+    }
+    render.push(Output::Sitemap);
+    render.sort();
+
+    let produced = |site: &Site| -> BTreeSet<PathBuf> {
+        site.pages
+            .iter()
+            .flat_map(|p| std::iter::once(&p.path).chain(&p.aliases))
+            .map(|path| url_to_file(path))
+            .collect()
+    };
+    let remove = produced(old).difference(&produced(new)).cloned().collect();
+
+    let focus = match changed.iter().filter_map(|s| new_by_source.get(s.as_path())).collect::<Vec<_>>()[..] {
+        [&id] => {
+            let page = &new.pages[id];
+            let before = page.source.as_deref().and_then(|s| old_by_source.get(s)).map(|&o| &old.pages[o]);
+            Some((page.path.clone(), before.and_then(|b| first_changed_entry(b, page))))
+        }
+        _ => None,
+    };
+    Plan { render, remove, focus }
+}
+
+fn by_source(site: &Site) -> HashMap<&Path, PageId> {
+    site.pages.iter().enumerate().filter_map(|(id, p)| Some((p.source.as_deref()?, id))).collect()
+}
+
+fn aliases(site: &Site) -> HashMap<&str, &str> {
+    site.pages.iter().flat_map(|p| p.aliases.iter().map(move |a| (a.as_str(), p.path.as_str()))).collect()
+}
+
+/// A page's place in the site, by URL path: parent, children in order, translations.
+fn structure<'s>(site: &'s Site, page: &'s Page) -> (Option<&'s str>, Vec<&'s str>, Vec<&'s str>) {
+    let path = |id: &PageId| site.pages[*id].path.as_str();
+    (
+        page.parent.as_ref().map(path),
+        page.children.iter().map(path).collect(),
+        page.translations.iter().map(path).collect(),
+    )
+}
+
+fn descendants<'s>(site: &'s Site, id: PageId, out: &mut HashSet<&'s str>) {
+    for &child in &site.pages[id].children {
+        out.insert(&site.pages[child].path);
+        descendants(site, child, out);
+    }
+}
+
+/// The anchor of the first question that is new or reads differently in `after`.
+fn first_changed_entry(before: &Page, after: &Page) -> Option<String> {
+    after
+        .entries
+        .iter()
+        .find(|e| {
+            !before
+                .entries
+                .iter()
+                .any(|b| b.id == e.id && b.question_html == e.question_html && b.answer_html == e.answer_html)
+        })
+        .map(|e| e.id.clone())
+}

@@ -1,0 +1,345 @@
+//! The preview's incremental model: the parsed pages of a knowledge base kept in memory, the
+//! last site that rendered without error, and the folder it was rendered into.
+//!
+//! A change of some `content/**.md` files re-parses only those files, re-assembles the site
+//! (cheap: no Markdown), re-checks links and re-renders only the affected outputs
+//! ([`super::affected`]). A change of `config.toml`, `templates/` or `static/` re-renders
+//! everything into a fresh folder that replaces the served one when complete. Any error keeps
+//! the last good render as it is.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::affected;
+use super::watch::is_editor_file;
+use crate::build::published_files;
+use crate::config::{self, Config};
+use crate::content::load::{ParsedPage, assemble, parse_page, walk};
+use crate::content::{LoadOptions, Site};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::{Output, Renderer, Theme, write_file};
+
+/// What changed on disk, as the watcher saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// These Markdown files (relative to the root) were written, created or removed.
+    Content(BTreeSet<PathBuf>),
+    /// Something under `content/` that is not one Markdown file (a folder renamed or removed):
+    /// walk `content/` again, parsing only the files not known yet.
+    Rescan,
+    /// `config.toml`, `templates/` or `static/`: reload and render everything.
+    Full,
+}
+
+impl Change {
+    /// One change standing for both (the watcher may deliver several before a rebuild).
+    pub fn merge(self, other: Change) -> Change {
+        match (self, other) {
+            (Change::Full, _) | (_, Change::Full) => Change::Full,
+            (Change::Rescan, _) | (_, Change::Rescan) => Change::Rescan,
+            (Change::Content(mut a), Change::Content(b)) => {
+                a.extend(b);
+                Change::Content(a)
+            }
+        }
+    }
+}
+
+/// What one successful rebuild did.
+#[derive(Debug, Clone, Default)]
+pub struct Rebuilt {
+    /// Everything was rendered again.
+    pub full: bool,
+    /// Files written, relative to the served folder (`fr/a/index.html`).
+    pub written: Vec<PathBuf>,
+    /// Files deleted, relative to the served folder.
+    pub removed: Vec<PathBuf>,
+    /// The page to show (URL path) and its first changed question, when one page changed.
+    pub focus: Option<(String, Option<String>)>,
+    /// Source files that changed since the previous good render.
+    pub sources: Vec<PathBuf>,
+}
+
+/// The knowledge base as the preview server sees it.
+pub struct Workspace {
+    root: PathBuf,
+    opts: LoadOptions,
+    /// Parent of the served folders (`.guichet/preview/`).
+    base: PathBuf,
+    /// The folder being served; replaced as a whole by a full render.
+    dir: PathBuf,
+    generation: u64,
+    config: Result<Config, Diagnostic>,
+    theme: Result<Arc<Theme>, Diagnostics>,
+    walk_errors: Vec<Diagnostic>,
+    /// Every Markdown file under `content/` and what parsing it gave, by path from the root.
+    files: BTreeMap<PathBuf, Result<Option<ParsedPage>, Vec<Diagnostic>>>,
+    /// The site rendered in `dir`, `None` before the first good render.
+    good: Option<Site>,
+    /// Sources changed since `good` was rendered (errors in between accumulate).
+    changed: BTreeSet<PathBuf>,
+    /// Everything must be rendered again at the next good state.
+    full_due: bool,
+}
+
+impl Workspace {
+    /// A workspace for the knowledge base at `root` (an absolute path), rendering under
+    /// `base`, which it owns and empties. Nothing is loaded until the first [`Workspace::rebuild`].
+    pub fn new(root: PathBuf, drafts: bool, base: PathBuf) -> std::io::Result<Workspace> {
+        if base.exists() {
+            std::fs::remove_dir_all(&base)?;
+        }
+        let dir = base.join("0");
+        std::fs::create_dir_all(&dir)?;
+        Ok(Workspace {
+            root,
+            opts: LoadOptions { drafts },
+            base,
+            dir,
+            generation: 0,
+            config: Err(Diagnostic::error("config.toml", "not loaded yet")),
+            theme: Err(Diagnostics::default()),
+            walk_errors: Vec::new(),
+            files: BTreeMap::new(),
+            good: None,
+            changed: BTreeSet::new(),
+            full_due: true,
+        })
+    }
+
+    /// The folder to serve files from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The last site that rendered without error.
+    pub fn site(&self) -> Option<&Site> {
+        self.good.as_ref()
+    }
+
+    /// The knowledge base root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Brings the render up to date after `change`. On error, the served folder is left as
+    /// it was and every problem is returned; the next successful rebuild catches up on all
+    /// changes since the last good one.
+    pub fn rebuild(&mut self, change: Change) -> Result<Rebuilt, Diagnostics> {
+        match change {
+            Change::Full => {
+                self.full_due = true;
+                self.config = config::load(&self.root);
+                self.theme = Theme::load(&self.root).map(Arc::new);
+                self.rescan(true);
+            }
+            Change::Rescan => self.rescan(false),
+            Change::Content(files) => {
+                for rel in files {
+                    self.reparse(&rel);
+                    self.changed.insert(rel);
+                }
+            }
+        }
+        let (site, theme) = self.assemble()?;
+        let rebuilt = if self.full_due || self.good.is_none() {
+            self.render_all(&site, &theme)?
+        } else {
+            self.render_changes(&site, &theme)?
+        };
+        self.good = Some(site);
+        self.changed.clear();
+        self.full_due = false;
+        Ok(rebuilt)
+    }
+
+    /// Walks `content/` again. `all`: re-parse every file (the configuration may have
+    /// changed); otherwise only files not known yet, and forget files that are gone.
+    fn rescan(&mut self, all: bool) {
+        let mut diags = Diagnostics::default();
+        let found: BTreeSet<PathBuf> = walk(&self.root, &mut diags)
+            .into_iter()
+            .map(|f| f.strip_prefix(&self.root).map(Path::to_path_buf).unwrap_or(f))
+            .filter(|f| !f.file_name().and_then(|n| n.to_str()).is_some_and(is_editor_file))
+            .collect();
+        // An editor's lock file may be a dangling link: not an error of the knowledge base.
+        diags.0.retain(|d| !d.file.file_name().and_then(|n| n.to_str()).is_some_and(is_editor_file));
+        self.walk_errors = diags.0;
+        let gone: Vec<PathBuf> = self.files.keys().filter(|k| !found.contains(*k)).cloned().collect();
+        for rel in gone {
+            self.files.remove(&rel);
+            self.changed.insert(rel);
+        }
+        let todo: Vec<PathBuf> = found.into_iter().filter(|f| all || !self.files.contains_key(f)).collect();
+        let Ok(config) = &self.config else {
+            return;
+        };
+        let parsed: Vec<_> = todo
+            .par_iter()
+            .map(|rel| (rel.clone(), parse_page(&self.root, &self.root.join(rel), config, &self.opts)))
+            .collect();
+        for (rel, result) in parsed {
+            self.files.insert(rel.clone(), result);
+            self.changed.insert(rel);
+        }
+    }
+
+    /// Parses one file again, or forgets it when it is gone.
+    fn reparse(&mut self, rel: &Path) {
+        let file = self.root.join(rel);
+        match &self.config {
+            Ok(config) if file.is_file() => {
+                let result = parse_page(&self.root, &file, config, &self.opts);
+                self.files.insert(rel.to_path_buf(), result);
+            }
+            _ => {
+                self.files.remove(rel);
+            }
+        }
+    }
+
+    /// The site from the parsed files, if everything a build refuses is absent.
+    fn assemble(&self) -> Result<(Site, Arc<Theme>), Diagnostics> {
+        let mut diags = Diagnostics::default();
+        if let Err(d) = &self.config {
+            diags.push(d.clone());
+        }
+        if let Err(ds) = &self.theme {
+            diags.extend(ds.0.iter().cloned());
+        }
+        diags.extend(self.walk_errors.iter().cloned());
+        let mut pages = Vec::with_capacity(self.files.len());
+        for result in self.files.values() {
+            match result {
+                Ok(Some(p)) => pages.push(p.clone()),
+                Ok(None) => {}
+                Err(ds) => diags.extend(ds.iter().cloned()),
+            }
+        }
+        let (Ok(config), Ok(theme)) = (&self.config, &self.theme) else {
+            diags.sort();
+            return Err(diags);
+        };
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        let site = assemble(&self.root, config.clone(), pages)?;
+        let broken = crate::check::broken_links(&site, &published_files(&site, theme));
+        if !broken.is_empty() {
+            let mut d = Diagnostics(broken);
+            d.sort();
+            return Err(d);
+        }
+        Ok((site, Arc::clone(theme)))
+    }
+
+    fn renderer<'a>(site: &'a Site, theme: &'a Theme) -> Renderer<'a> {
+        let mut r = Renderer::new(site, theme);
+        r.inject = Some(super::client::script());
+        r
+    }
+
+    /// Renders everything into a new folder and serves it instead of the current one.
+    fn render_all(&mut self, site: &Site, theme: &Theme) -> Result<Rebuilt, Diagnostics> {
+        let renderer = Self::renderer(site, theme);
+        let outputs = renderer.outputs();
+        let next = self.base.join((self.generation + 1).to_string());
+        let io = |e: std::io::Error| {
+            Diagnostics(vec![Diagnostic::error(&next, format!("cannot write the preview: {e}"))])
+        };
+        if next.exists() {
+            std::fs::remove_dir_all(&next).map_err(io)?;
+        }
+        let written = renderer.write(&outputs, &next, &|| {}).and_then(|()| renderer.copy_static(&next));
+        if let Err(e) = written {
+            let _ = std::fs::remove_dir_all(&next);
+            return Err(e);
+        }
+        let old = std::mem::replace(&mut self.dir, next);
+        self.generation += 1;
+        // Requests in flight may still read the old folder: a moment of 404 at worst.
+        let _ = std::fs::remove_dir_all(old);
+        Ok(Rebuilt {
+            full: true,
+            written: outputs.iter().map(|o| renderer.file_of(o)).collect(),
+            removed: Vec::new(),
+            focus: None,
+            sources: std::mem::take(&mut self.changed).into_iter().collect(),
+        })
+    }
+
+    /// Renders the outputs affected by the changed sources in memory, then writes them and
+    /// deletes the files no longer produced: nothing is touched if one output fails.
+    fn render_changes(&mut self, site: &Site, theme: &Theme) -> Result<Rebuilt, Diagnostics> {
+        let Some(old) = &self.good else {
+            return self.render_all(site, theme);
+        };
+        let plan = affected::plan(old, site, &self.changed);
+        let renderer = Self::renderer(site, theme);
+        let rendered: Vec<Result<(PathBuf, String), Diagnostic>> = plan
+            .render
+            .par_iter()
+            .map(|o: &Output| renderer.render(o).map(|text| (renderer.file_of(o), text)))
+            .collect();
+        let mut errors = Diagnostics::default();
+        let mut files = Vec::with_capacity(rendered.len());
+        for r in rendered {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => errors.push(d),
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort();
+            return Err(errors);
+        }
+        let mut written = Vec::with_capacity(files.len());
+        for (rel, text) in files {
+            write_atomically(&self.dir.join(&rel), text.as_bytes()).map_err(|e| {
+                Diagnostics(vec![Diagnostic::error(&rel, format!("cannot write the preview: {e}"))])
+            })?;
+            written.push(rel);
+        }
+        let produced: BTreeSet<&PathBuf> = written.iter().collect();
+        let mut removed = Vec::new();
+        for rel in plan.remove.iter().filter(|r| !produced.contains(r)) {
+            let path = self.dir.join(rel);
+            if std::fs::remove_file(&path).is_ok() {
+                remove_empty_parents(&path, &self.dir);
+                removed.push(rel.clone());
+            }
+        }
+        Ok(Rebuilt {
+            full: false,
+            written,
+            removed,
+            focus: plan.focus,
+            sources: std::mem::take(&mut self.changed).into_iter().collect(),
+        })
+    }
+}
+
+/// Writes through a temporary file and a rename, so the server never sends half a page.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_file_name(format!(
+        ".{}.guichet-tmp",
+        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+    ));
+    write_file(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Removes the folders left empty by a deleted page, up to (not including) `top`.
+fn remove_empty_parents(file: &Path, top: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == top || !d.starts_with(top) || std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
