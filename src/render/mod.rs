@@ -67,6 +67,8 @@ pub struct Renderer<'a> {
     pub build_date: chrono::NaiveDate,
     /// HTML inserted before `</body>` of every page (the preview's reload script).
     pub inject: Option<String>,
+    /// Alias path -> page, built once: every share page is checked against it.
+    aliases: std::sync::OnceLock<std::collections::HashMap<String, PageId>>,
     /// The keys every template of a language shares, serialised once per build.
     common:
         std::sync::OnceLock<std::collections::HashMap<String, serde_json::Map<String, serde_json::Value>>>,
@@ -80,6 +82,7 @@ impl<'a> Renderer<'a> {
             build_date: chrono::Local::now().date_naive(),
             inject: None,
             common: std::sync::OnceLock::new(),
+            aliases: std::sync::OnceLock::new(),
         }
     }
 
@@ -163,10 +166,12 @@ impl<'a> Renderer<'a> {
         {
             return Some(describe_page(id));
         }
-        for (id, page) in self.site.pages.iter().enumerate() {
-            if page.aliases.iter().any(|a| a == path) {
-                return Some(format!("an alias of {}", describe_page(id)));
-            }
+        let aliases = self.aliases.get_or_init(|| {
+            let pages = self.site.pages.iter().enumerate();
+            pages.flat_map(|(id, p)| p.aliases.iter().map(move |a| (a.clone(), id))).collect()
+        });
+        if let Some(&id) = aliases.get(path) {
+            return Some(format!("an alias of {}", describe_page(id)));
         }
         let files = self.lang_files(lang);
         if path == files.deadlines && !matches!(except, Output::Deadlines(_)) {
