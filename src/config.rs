@@ -48,7 +48,9 @@ impl Config {
 
     /// Title of a language's site, falling back to the site title.
     pub fn language_title(&self, lang: &str) -> &str {
-        self.languages.get(lang).map_or(self.title.as_str(), |l| l.title.as_str())
+        self.languages
+            .get(lang)
+            .map_or(self.title.as_str(), |l| l.title.as_str())
     }
 }
 
@@ -69,13 +71,22 @@ pub fn load(root: &std::path::Path) -> Result<Config, crate::diagnostics::Diagno
     if !config.languages.contains_key(&config.default_language) {
         return Err(Diagnostic::error(
             file,
-            format!("`default_language = \"{}\"` has no `[languages.{}]` table", config.default_language, config.default_language),
+            format!(
+                "`default_language = \"{}\"` has no `[languages.{}]` table",
+                config.default_language, config.default_language
+            ),
         )
         .help("add the table or set `default_language` to one of the configured languages"));
     }
     if !(config.base_url.starts_with("https://") || config.base_url.starts_with("http://")) {
-        return Err(Diagnostic::error(file, format!("`base_url = \"{}\"` is not an absolute URL", config.base_url))
-            .help("write the published address, e.g. `base_url = \"https://aide.example.qc.ca\"`"));
+        return Err(Diagnostic::error(
+            file,
+            format!(
+                "`base_url = \"{}\"` is not an absolute URL",
+                config.base_url
+            ),
+        )
+        .help("write the published address, e.g. `base_url = \"https://aide.example.qc.ca\"`"));
     }
     Ok(config)
 }

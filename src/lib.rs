@@ -4,3 +4,4 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod serve;

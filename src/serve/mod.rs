@@ -1,0 +1,3 @@
+//! Servers built on the answer index.
+
+pub mod api;
