@@ -81,10 +81,14 @@ pub fn load(root: &std::path::Path) -> Result<Config, crate::diagnostics::Diagno
     if !(config.base_url.starts_with("https://") || config.base_url.starts_with("http://")) {
         return Err(Diagnostic::error(
             file,
+<<<<<<< HEAD
             format!(
                 "`base_url = \"{}\"` is not an absolute URL",
                 config.base_url
             ),
+=======
+            format!("`base_url = \"{}\"` is not an absolute URL", config.base_url),
+>>>>>>> main
         )
         .help("write the published address, e.g. `base_url = \"https://aide.example.qc.ca\"`"));
     }

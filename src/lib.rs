@@ -1,7 +1,15 @@
 //! guichet: a bilingual FAQ knowledge base in Markdown, built into a static site and an answer
 //! index that social-network reply bots query.
+//!
+//! Data flows one way: [`content`] loads `config.toml` and `content/` into one [`content::Site`];
+//! [`render`] turns it into static files, [`check`] finds what must not be published, and
+//! [`build`] ties them together and publishes atomically.
 
+pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod init;
+pub mod render;
 pub mod serve;

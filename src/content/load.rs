@@ -40,10 +40,8 @@ pub fn load(root: &Path, opts: &LoadOptions) -> Result<Site, Diagnostics> {
     let config = config::load(root).map_err(|d| Diagnostics(vec![d]))?;
     let mut diags = Diagnostics::default();
     let files = walk(root, &mut diags);
-    let results: Vec<Result<Option<ParsedFile>, Vec<Diagnostic>>> = files
-        .par_iter()
-        .map(|file| parse_file(root, file, &config, opts))
-        .collect();
+    let results: Vec<Result<Option<ParsedFile>, Vec<Diagnostic>>> =
+        files.par_iter().map(|file| parse_file(root, file, &config, opts)).collect();
     let mut parsed = Vec::with_capacity(results.len());
     for result in results {
         match result {
@@ -186,16 +184,7 @@ fn parse_file(
         return Err(errors);
     }
     let body_line = line_col(&text, split.body_offset).0;
-    Ok(Some(ParsedFile {
-        rel,
-        lang,
-        path,
-        kind,
-        front,
-        body: body.unwrap_or_default(),
-        text,
-        body_line,
-    }))
+    Ok(Some(ParsedFile { rel, lang, path, kind, front, body: body.unwrap_or_default(), text, body_line }))
 }
 
 /// Language, URL path and kind of a file from its place under `content/`.
@@ -214,12 +203,17 @@ fn url_of(rel: &Path, config: &Config) -> Result<(String, String, PageKind), Dia
             .join(", ")
     };
     if parts.len() < 2 {
+<<<<<<< HEAD
         return Err(
             Diagnostic::error(rel, "a page must be inside a language folder").help(format!(
                 "move it to `content/<language>/`, one of: {}",
                 known()
             )),
         );
+=======
+        return Err(Diagnostic::error(rel, "a page must be inside a language folder")
+            .help(format!("move it to `content/<language>/`, one of: {}", known())));
+>>>>>>> main
     }
     let lang = parts[0];
     if !config.languages.contains_key(lang) {
@@ -243,11 +237,16 @@ fn url_of(rel: &Path, config: &Config) -> Result<(String, String, PageKind), Dia
     };
     for segment in &segments {
         if !is_url_segment(segment) {
+<<<<<<< HEAD
             return Err(
                 Diagnostic::error(rel, format!("`{segment}` cannot be part of a URL")).help(
                     "name files and folders with letters, digits, `-` and `_` only (no spaces)",
                 ),
             );
+=======
+            return Err(Diagnostic::error(rel, format!("`{segment}` cannot be part of a URL"))
+                .help("name files and folders with letters, digits, `-` and `_` only (no spaces)"));
+>>>>>>> main
         }
     }
     Ok((lang.to_string(), format!("/{}/", segments.join("/")), kind))
@@ -300,6 +299,8 @@ fn assemble(root: &Path, config: Config, parsed: Vec<ParsedFile>, diags: &mut Di
     // URL path -> (file that claims it, line) to report both sides of a collision.
     let mut claims: HashMap<String, (PathBuf, Option<usize>)> = HashMap::new();
     let mut by_path = HashMap::new();
+    // Line of each alias in its file, by page id, for messages.
+    let mut alias_lines: Vec<Vec<Option<usize>>> = Vec::new();
 
     for file in parsed {
         if let Some((other, _)) = claims.get(&file.path) {
@@ -317,6 +318,7 @@ fn assemble(root: &Path, config: Config, parsed: Vec<ParsedFile>, diags: &mut Di
             continue;
         }
         claims.insert(file.path.clone(), (file.rel.clone(), None));
+        alias_lines.push(file.front.aliases.iter().map(|a| line_of(&file.text, a)).collect());
         let page = into_page(file, &base);
         by_path.insert(page.path.clone(), pages.len());
         pages.push(page);
@@ -332,23 +334,19 @@ fn assemble(root: &Path, config: Config, parsed: Vec<ParsedFile>, diags: &mut Di
     }
 
     // Aliases after every page, so that an alias colliding with a page is always reported.
-    for id in 0..pages.len() {
+    for (id, lines) in alias_lines.into_iter().enumerate() {
         let mut aliases = Vec::new();
-        for raw in std::mem::take(&mut pages[id].aliases) {
-            let source = pages[id].source.clone().unwrap_or_default();
-            let line = std::fs::read_to_string(root.join(&source))
-                .ok()
-                .and_then(|t| line_of(&t, &raw));
+        let source = pages[id].source.clone().unwrap_or_default();
+        for (raw, line) in std::mem::take(&mut pages[id].aliases).into_iter().zip(lines) {
             let at = |d: Diagnostic| match line {
                 Some(l) => d.at_line(l),
                 None => d,
             };
             match normalize_alias(&raw) {
-                Err(why) => diags.push(at(Diagnostic::error(
-                    source.clone(),
-                    format!("invalid alias `{raw}`: {why}"),
-                )
-                .help("write the old URL as a path, e.g. `/fr/ancienne-page/`"))),
+                Err(why) => {
+                    diags.push(at(Diagnostic::error(source.clone(), format!("invalid alias `{raw}`: {why}"))
+                        .help("write the old URL as a path, e.g. `/fr/ancienne-page/`")))
+                }
                 Ok(path) => {
                     if let Some((other, _)) = claims.get(&path) {
                         diags.push(at(Diagnostic::error(
@@ -433,12 +431,16 @@ fn into_page(file: ParsedFile, base: &str) -> Page {
     let mut deadlines: Vec<Deadline> = front
         .deadlines
         .iter()
+<<<<<<< HEAD
         .filter_map(|d| {
             Some(Deadline {
                 date: front_matter::to_date(&d.date)?,
                 label: d.label.clone(),
             })
         })
+=======
+        .filter_map(|d| Some(Deadline { date: front_matter::to_date(&d.date)?, label: d.label.clone() }))
+>>>>>>> main
         .collect();
     deadlines.sort();
     Page {

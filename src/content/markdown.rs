@@ -61,7 +61,9 @@ impl<'a> Chunk<'a> {
         match &event {
             Event::Text(t) | Event::Code(t) => self.text.push_str(t),
             Event::SoftBreak | Event::HardBreak => self.text.push(' '),
+            Event::End(TagEnd::TableCell) if !self.text.is_empty() => self.text.push(' '),
             Event::End(
+<<<<<<< HEAD
                 TagEnd::Paragraph
                 | TagEnd::Heading(_)
                 | TagEnd::CodeBlock
@@ -78,6 +80,10 @@ impl<'a> Chunk<'a> {
                         });
                 }
             }
+=======
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Item | TagEnd::TableRow,
+            ) if !self.text.ends_with("\n\n") && !self.text.is_empty() => self.text.push_str("\n\n"),
+>>>>>>> main
             _ => {}
         }
         self.events.push(event);
@@ -135,6 +141,7 @@ pub fn parse(text: &str, body_offset: usize) -> Result<Body, Vec<Diagnostic>> {
                 }
             }
             event => {
+<<<<<<< HEAD
                 if let Event::Start(Tag::Link { dest_url, .. }) = &event {
                     if dest_url.starts_with('/') || dest_url.starts_with('#') {
                         out.links.push(RawLink {
@@ -142,6 +149,12 @@ pub fn parse(text: &str, body_offset: usize) -> Result<Body, Vec<Diagnostic>> {
                             offset: range.start,
                         });
                     }
+=======
+                if let Event::Start(Tag::Link { dest_url, .. }) = &event
+                    && (dest_url.starts_with('/') || dest_url.starts_with('#'))
+                {
+                    out.links.push(RawLink { dest: dest_url.to_string(), offset: range.start });
+>>>>>>> main
                 }
                 match current.as_mut() {
                     Some((entry, true)) => {
@@ -217,6 +230,7 @@ fn into_static(event: Event<'_>) -> Event<'static> {
         Event::Start(Tag::Emphasis) => Event::Start(Tag::Emphasis),
         Event::Start(Tag::Strong) => Event::Start(Tag::Strong),
         Event::Start(Tag::Strikethrough) => Event::Start(Tag::Strikethrough),
+<<<<<<< HEAD
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -231,6 +245,14 @@ fn into_static(event: Event<'_>) -> Event<'static> {
         Event::End(
             end @ (TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link),
         ) => Event::End(end),
+=======
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: s(dest_url), title: s(title), id: s(id) })
+        }
+        Event::End(end @ (TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)) => {
+            Event::End(end)
+        }
+>>>>>>> main
         // Images, footnote references and other blocks have no place in a heading: dropped.
         _ => Event::Text(CowStr::Borrowed("")),
     }
