@@ -48,9 +48,7 @@ impl Config {
 
     /// Title of a language's site, falling back to the site title.
     pub fn language_title(&self, lang: &str) -> &str {
-        self.languages
-            .get(lang)
-            .map_or(self.title.as_str(), |l| l.title.as_str())
+        self.languages.get(lang).map_or(self.title.as_str(), |l| l.title.as_str())
     }
 }
 
@@ -81,14 +79,7 @@ pub fn load(root: &std::path::Path) -> Result<Config, crate::diagnostics::Diagno
     if !(config.base_url.starts_with("https://") || config.base_url.starts_with("http://")) {
         return Err(Diagnostic::error(
             file,
-<<<<<<< HEAD
-            format!(
-                "`base_url = \"{}\"` is not an absolute URL",
-                config.base_url
-            ),
-=======
             format!("`base_url = \"{}\"` is not an absolute URL", config.base_url),
->>>>>>> main
         )
         .help("write the published address, e.g. `base_url = \"https://aide.example.qc.ca\"`"));
     }

@@ -31,11 +31,7 @@ async fn started(version: &str) -> (tempfile::TempDir, std::path::PathBuf, TestS
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn get_answers_one_post_with_the_index_version() {
     let (_root, _index, server) = started("v1").await;
-    let response = get(
-        server.addr,
-        "/api/answer?q=cr%C3%A9dit+d%27imp%C3%B4t&lang=fr&top=5&id=p-1",
-    )
-    .await;
+    let response = get(server.addr, "/api/answer?q=cr%C3%A9dit+d%27imp%C3%B4t&lang=fr&top=5&id=p-1").await;
     assert_eq!(response.status, 200, "{}", response.text());
     assert_eq!(response.header("content-type"), Some("application/json"));
     assert_eq!(
@@ -63,15 +59,11 @@ async fn post_answers_one_post_or_a_batch_in_order() {
     assert_eq!(one.json()["query"], "Quand produire ma declaration?");
     assert_eq!(one.json()["id"], "x");
 
-    let posts: Vec<_> = (0..100)
-        .map(|i| serde_json::json!({"text": format!("post {i}"), "id": format!("id-{i}")}))
-        .collect();
-    let batch = post(
-        server.addr,
-        "/api/answer?top=2",
-        serde_json::json!({ "posts": posts }).to_string().as_bytes(),
-    )
-    .await;
+    let posts: Vec<_> =
+        (0..100).map(|i| serde_json::json!({"text": format!("post {i}"), "id": format!("id-{i}")})).collect();
+    let batch =
+        post(server.addr, "/api/answer?top=2", serde_json::json!({ "posts": posts }).to_string().as_bytes())
+            .await;
     assert_eq!(batch.status, 200, "{}", batch.text());
     let answers = batch.json()["answers"].as_array().unwrap().clone();
     assert_eq!(answers.len(), 100);
@@ -104,10 +96,7 @@ async fn healthz_is_ready_only_once_an_index_is_open() {
     server.wait_for_version("first").await;
     let health = get(server.addr, "/healthz").await;
     assert_eq!(health.status, 200);
-    assert_eq!(
-        health.json(),
-        serde_json::json!({"status": "ok", "index_version": "first"})
-    );
+    assert_eq!(health.json(), serde_json::json!({"status": "ok", "index_version": "first"}));
     server.stop().await;
 }
 
@@ -120,12 +109,7 @@ async fn metrics_count_requests_latency_decisions_and_the_index() {
     get(server.addr, "/nowhere").await;
     let response = get(server.addr, "/metrics").await;
     assert_eq!(response.status, 200);
-    assert!(
-        response
-            .header("content-type")
-            .unwrap()
-            .starts_with("text/plain; version=0.0.4")
-    );
+    assert!(response.header("content-type").unwrap().starts_with("text/plain; version=0.0.4"));
     let text = response.text();
     for line in [
         "guichet_api_requests_total{route=\"/api/answer\",status=\"200\"} 2",
@@ -138,10 +122,7 @@ async fn metrics_count_requests_latency_decisions_and_the_index() {
         "guichet_api_index_info{version=\"v7\"} 1",
         "guichet_api_index_reloads_total{result=\"ok\"} 1",
     ] {
-        assert!(
-            text.lines().any(|l| l == line),
-            "missing {line:?} in:\n{text}"
-        );
+        assert!(text.lines().any(|l| l == line), "missing {line:?} in:\n{text}");
     }
     server.stop().await;
 }
@@ -156,132 +137,38 @@ async fn bad_input_gets_a_json_error_and_the_service_goes_on() {
     let huge = format!("{{\"text\": \"{}\"}}", "a".repeat(3 * 1024 * 1024));
 
     let cases: Vec<(&str, Response, u16, &str)> = vec![
-        (
-            "missing q",
-            get(addr, "/api/answer?lang=fr").await,
-            400,
-            "missing_text",
-        ),
-        (
-            "empty q",
-            get(addr, "/api/answer?q=").await,
-            400,
-            "missing_text",
-        ),
-        (
-            "blank q",
-            get(addr, "/api/answer?q=+%20+").await,
-            400,
-            "missing_text",
-        ),
+        ("missing q", get(addr, "/api/answer?lang=fr").await, 400, "missing_text"),
+        ("empty q", get(addr, "/api/answer?q=").await, 400, "missing_text"),
+        ("blank q", get(addr, "/api/answer?q=+%20+").await, 400, "missing_text"),
         (
             "q over 4000 characters",
-            get(
-                addr,
-                &format!("/api/answer?q={}", long.replace('é', "%C3%A9")),
-            )
-            .await,
+            get(addr, &format!("/api/answer?q={}", long.replace('é', "%C3%A9"))).await,
             400,
             "text_too_long",
         ),
-        (
-            "bad percent-encoding",
-            get(addr, "/api/answer?q=%ZZ").await,
-            400,
-            "invalid_query",
-        ),
-        (
-            "truncated escape",
-            get(addr, "/api/answer?q=abc%E").await,
-            400,
-            "invalid_query",
-        ),
-        (
-            "invalid UTF-8 in q",
-            get(addr, "/api/answer?q=caf%E9").await,
-            400,
-            "invalid_query",
-        ),
-        (
-            "unknown lang",
-            get(addr, "/api/answer?q=allo&lang=de").await,
-            400,
-            "unknown_lang",
-        ),
-        (
-            "top zero",
-            get(addr, "/api/answer?q=allo&top=0").await,
-            400,
-            "invalid_top",
-        ),
-        (
-            "top not a number",
-            get(addr, "/api/answer?q=allo&top=x").await,
-            400,
-            "invalid_top",
-        ),
-        (
-            "top too large",
-            get(addr, "/api/answer?q=allo&top=1000").await,
-            400,
-            "invalid_top",
-        ),
-        (
-            "unknown parameter",
-            get(addr, "/api/answer?text=allo").await,
-            400,
-            "invalid_query",
-        ),
-        (
-            "repeated parameter",
-            get(addr, "/api/answer?q=a&q=b").await,
-            400,
-            "invalid_query",
-        ),
-        (
-            "malformed JSON",
-            post(addr, "/api/answer", b"{\"text\": ").await,
-            400,
-            "invalid_json",
-        ),
-        (
-            "JSON not an object",
-            post(addr, "/api/answer", b"[1, 2]").await,
-            400,
-            "invalid_json",
-        ),
-        (
-            "text not a string",
-            post(addr, "/api/answer", b"{\"text\": 5}").await,
-            400,
-            "invalid_json",
-        ),
+        ("bad percent-encoding", get(addr, "/api/answer?q=%ZZ").await, 400, "invalid_query"),
+        ("truncated escape", get(addr, "/api/answer?q=abc%E").await, 400, "invalid_query"),
+        ("invalid UTF-8 in q", get(addr, "/api/answer?q=caf%E9").await, 400, "invalid_query"),
+        ("unknown lang", get(addr, "/api/answer?q=allo&lang=de").await, 400, "unknown_lang"),
+        ("top zero", get(addr, "/api/answer?q=allo&top=0").await, 400, "invalid_top"),
+        ("top not a number", get(addr, "/api/answer?q=allo&top=x").await, 400, "invalid_top"),
+        ("top too large", get(addr, "/api/answer?q=allo&top=1000").await, 400, "invalid_top"),
+        ("unknown parameter", get(addr, "/api/answer?text=allo").await, 400, "invalid_query"),
+        ("repeated parameter", get(addr, "/api/answer?q=a&q=b").await, 400, "invalid_query"),
+        ("malformed JSON", post(addr, "/api/answer", b"{\"text\": ").await, 400, "invalid_json"),
+        ("JSON not an object", post(addr, "/api/answer", b"[1, 2]").await, 400, "invalid_json"),
+        ("text not a string", post(addr, "/api/answer", b"{\"text\": 5}").await, 400, "invalid_json"),
         (
             "unknown field",
             post(addr, "/api/answer", b"{\"text\": \"a\", \"txt\": \"b\"}").await,
             400,
             "invalid_json",
         ),
-        (
-            "body without text",
-            post(addr, "/api/answer", b"{\"lang\": \"fr\"}").await,
-            400,
-            "missing_text",
-        ),
-        (
-            "empty text",
-            post(addr, "/api/answer", b"{\"text\": \"\"}").await,
-            400,
-            "missing_text",
-        ),
+        ("body without text", post(addr, "/api/answer", b"{\"lang\": \"fr\"}").await, 400, "missing_text"),
+        ("empty text", post(addr, "/api/answer", b"{\"text\": \"\"}").await, 400, "missing_text"),
         (
             "text over 4000 characters",
-            post(
-                addr,
-                "/api/answer",
-                serde_json::json!({"text": long}).to_string().as_bytes(),
-            )
-            .await,
+            post(addr, "/api/answer", serde_json::json!({"text": long}).to_string().as_bytes()).await,
             400,
             "text_too_long",
         ),
@@ -297,102 +184,39 @@ async fn bad_input_gets_a_json_error_and_the_service_goes_on() {
             400,
             "invalid_utf8",
         ),
-        (
-            "oversized body",
-            post(addr, "/api/answer", huge.as_bytes()).await,
-            413,
-            "body_too_large",
-        ),
+        ("oversized body", post(addr, "/api/answer", huge.as_bytes()).await, 413, "body_too_large"),
         (
             "batch over 100 posts",
-            post(
-                addr,
-                "/api/answer",
-                serde_json::json!({"posts": too_many})
-                    .to_string()
-                    .as_bytes(),
-            )
-            .await,
+            post(addr, "/api/answer", serde_json::json!({"posts": too_many}).to_string().as_bytes()).await,
             413,
             "batch_too_large",
         ),
-        (
-            "empty batch",
-            post(addr, "/api/answer", b"{\"posts\": []}").await,
-            400,
-            "empty_batch",
-        ),
+        ("empty batch", post(addr, "/api/answer", b"{\"posts\": []}").await, 400, "empty_batch"),
         (
             "invalid post in a batch",
-            post(
-                addr,
-                "/api/answer",
-                b"{\"posts\": [{\"text\": \"a\"}, {\"text\": \"\"}]}",
-            )
-            .await,
+            post(addr, "/api/answer", b"{\"posts\": [{\"text\": \"a\"}, {\"text\": \"\"}]}").await,
             400,
             "missing_text",
         ),
         (
             "posts and text together",
-            post(
-                addr,
-                "/api/answer",
-                b"{\"text\": \"a\", \"posts\": [{\"text\": \"b\"}]}",
-            )
-            .await,
+            post(addr, "/api/answer", b"{\"text\": \"a\", \"posts\": [{\"text\": \"b\"}]}").await,
             400,
             "invalid_json",
         ),
         (
             "form body",
-            post_typed(
-                addr,
-                "/api/answer",
-                Some("application/x-www-form-urlencoded"),
-                b"q=a",
-            )
-            .await,
+            post_typed(addr, "/api/answer", Some("application/x-www-form-urlencoded"), b"q=a").await,
             415,
             "unsupported_media_type",
         ),
-        (
-            "query on POST",
-            post(addr, "/api/answer?q=a", b"{\"text\": \"a\"}").await,
-            400,
-            "invalid_query",
-        ),
-        (
-            "unknown path",
-            get(addr, "/api/answers?q=a").await,
-            404,
-            "not_found",
-        ),
+        ("query on POST", post(addr, "/api/answer?q=a", b"{\"text\": \"a\"}").await, 400, "invalid_query"),
+        ("unknown path", get(addr, "/api/answers?q=a").await, 404, "not_found"),
         ("root path", get(addr, "/").await, 404, "not_found"),
-        (
-            "DELETE on answer",
-            method(addr, "DELETE", "/api/answer").await,
-            405,
-            "method_not_allowed",
-        ),
-        (
-            "PUT on answer",
-            method(addr, "PUT", "/api/answer").await,
-            405,
-            "method_not_allowed",
-        ),
-        (
-            "POST on healthz",
-            method(addr, "POST", "/healthz").await,
-            405,
-            "method_not_allowed",
-        ),
-        (
-            "DELETE on metrics",
-            method(addr, "DELETE", "/metrics").await,
-            405,
-            "method_not_allowed",
-        ),
+        ("DELETE on answer", method(addr, "DELETE", "/api/answer").await, 405, "method_not_allowed"),
+        ("PUT on answer", method(addr, "PUT", "/api/answer").await, 405, "method_not_allowed"),
+        ("POST on healthz", method(addr, "POST", "/healthz").await, 405, "method_not_allowed"),
+        ("DELETE on metrics", method(addr, "DELETE", "/metrics").await, 405, "method_not_allowed"),
     ];
     for (what, response, status, code) in cases {
         assert_eq!(response.status, status, "{what}: {}", response.text());
@@ -403,27 +227,15 @@ async fn bad_input_gets_a_json_error_and_the_service_goes_on() {
     let message = |r: Response| r.json()["error"]["message"].as_str().unwrap().to_owned();
     assert!(message(get(addr, "/api/answer?q=%ZZ").await).contains("\"q\""));
     assert!(
-        message(
-            post(
-                addr,
-                "/api/answer",
-                b"{\"posts\": [{\"text\": \"a\"}, {\"text\": \"\"}]}"
-            )
-            .await
-        )
-        .contains("posts[1]")
+        message(post(addr, "/api/answer", b"{\"posts\": [{\"text\": \"a\"}, {\"text\": \"\"}]}").await)
+            .contains("posts[1]")
     );
     assert!(message(post(addr, "/api/answer", b"{\n\"text\": 5}").await).contains("line 2"));
     let allow = method(addr, "DELETE", "/api/answer").await;
     assert_eq!(allow.header("allow"), Some("GET, HEAD, POST"));
 
     // At the limit is fine, and the service still answers after all of the above.
-    let fine = post(
-        addr,
-        "/api/answer",
-        serde_json::json!({"text": at_limit}).to_string().as_bytes(),
-    )
-    .await;
+    let fine = post(addr, "/api/answer", serde_json::json!({"text": at_limit}).to_string().as_bytes()).await;
     assert_eq!(fine.status, 200, "{}", fine.text());
     assert_eq!(get(addr, "/healthz").await.status, 200);
     server.stop().await;
@@ -435,12 +247,7 @@ async fn a_panicking_request_gets_a_500_and_the_service_goes_on() {
     let response = get(server.addr, "/api/answer?q=PANIC").await;
     assert_eq!(response.status, 500);
     assert_eq!(response.error_code(), "internal");
-    let batch = post(
-        server.addr,
-        "/api/answer",
-        br#"{"posts": [{"text": "a"}, {"text": "PANIC"}]}"#,
-    )
-    .await;
+    let batch = post(server.addr, "/api/answer", br#"{"posts": [{"text": "a"}, {"text": "PANIC"}]}"#).await;
     assert_eq!(batch.status, 500);
     assert_eq!(get(server.addr, "/api/answer?q=allo").await.status, 200);
     server.stop().await;
@@ -486,11 +293,7 @@ async fn a_slow_body_gets_a_408_and_silent_clients_are_disconnected() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn load_shedding_refuses_requests_over_the_in_flight_limit() {
     let (_root, index_dir) = index_with("v1");
-    let limits = Limits {
-        max_in_flight: 1,
-        body_timeout: Duration::from_secs(10),
-        ..Limits::default()
-    };
+    let limits = Limits { max_in_flight: 1, body_timeout: Duration::from_secs(10), ..Limits::default() };
     let server = TestServer::start::<FakeEngine>(&index_dir, limits).await;
     server.wait_for_version("v1").await;
     // Holds the only slot: its body never completes until we send it.
@@ -542,9 +345,8 @@ async fn new_indexes_are_picked_up_under_load_with_no_failed_or_mixed_request() 
                 for i in 0..150 {
                     if (i + c) % 3 == 0 {
                         // A batch must be answered from one index from start to end.
-                        let posts: Vec<_> = (0..20)
-                            .map(|j| serde_json::json!({"text": format!("post {j}")}))
-                            .collect();
+                        let posts: Vec<_> =
+                            (0..20).map(|j| serde_json::json!({"text": format!("post {j}")})).collect();
                         let response = post(
                             addr,
                             "/api/answer",
@@ -558,21 +360,12 @@ async fn new_indexes_are_picked_up_under_load_with_no_failed_or_mixed_request() 
                             .iter()
                             .map(|a| a["index_version"].as_str().unwrap().to_owned())
                             .collect();
-                        assert_eq!(
-                            versions.len(),
-                            1,
-                            "one batch, several indexes: {versions:?}"
-                        );
+                        assert_eq!(versions.len(), 1, "one batch, several indexes: {versions:?}");
                         seen.extend(versions);
                     } else {
                         let response = get(addr, "/api/answer?q=allo").await;
                         assert_eq!(response.status, 200, "{}", response.text());
-                        seen.push(
-                            response.json()["index_version"]
-                                .as_str()
-                                .unwrap()
-                                .to_owned(),
-                        );
+                        seen.push(response.json()["index_version"].as_str().unwrap().to_owned());
                     }
                 }
                 seen
@@ -585,10 +378,7 @@ async fn new_indexes_are_picked_up_under_load_with_no_failed_or_mixed_request() 
     }
     publisher.await.unwrap();
     server.wait_for_version(&format!("v{VERSIONS}")).await;
-    assert!(
-        seen.len() > 1,
-        "no new index was served during the load: {seen:?}"
-    );
+    assert!(seen.len() > 1, "no new index was served during the load: {seen:?}");
     for version in &seen {
         let n: usize = version[1..].parse().unwrap();
         assert!(n <= VERSIONS, "{version}");
@@ -616,10 +406,7 @@ async fn a_broken_index_is_refused_and_the_previous_one_keeps_serving() {
     let answer = get(server.addr, "/api/answer?q=allo").await;
     assert_eq!(answer.status, 200);
     assert_eq!(answer.json()["index_version"], "good-1");
-    assert_eq!(
-        get(server.addr, "/healthz").await.json()["index_version"],
-        "good-1"
-    );
+    assert_eq!(get(server.addr, "/healthz").await.json()["index_version"], "good-1");
     // An index missing its files altogether is refused too, then a good one is taken.
     let empty = index_dir.parent().unwrap().join(".new-empty");
     std::fs::create_dir_all(&empty).unwrap();
@@ -647,8 +434,5 @@ async fn shutdown_lets_in_flight_requests_finish_and_stops_accepting() {
     assert_eq!(response.status, 200, "{}", response.text());
     assert_eq!(response.json()["query"], "fin");
     server.stop().await;
-    assert!(
-        TcpStream::connect(addr).await.is_err(),
-        "the service still accepts connections after shutdown"
-    );
+    assert!(TcpStream::connect(addr).await.is_err(), "the service still accepts connections after shutdown");
 }

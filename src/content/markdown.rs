@@ -63,27 +63,8 @@ impl<'a> Chunk<'a> {
             Event::SoftBreak | Event::HardBreak => self.text.push(' '),
             Event::End(TagEnd::TableCell) if !self.text.is_empty() => self.text.push(' '),
             Event::End(
-<<<<<<< HEAD
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::CodeBlock
-                | TagEnd::Item
-                | TagEnd::TableCell
-                | TagEnd::TableRow,
-            ) => {
-                if !self.text.ends_with("\n\n") && !self.text.is_empty() {
-                    self.text
-                        .push_str(if matches!(event, Event::End(TagEnd::TableCell)) {
-                            " "
-                        } else {
-                            "\n\n"
-                        });
-                }
-            }
-=======
                 TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Item | TagEnd::TableRow,
             ) if !self.text.ends_with("\n\n") && !self.text.is_empty() => self.text.push_str("\n\n"),
->>>>>>> main
             _ => {}
         }
         self.events.push(event);
@@ -115,11 +96,7 @@ pub fn parse(text: &str, body_offset: usize) -> Result<Body, Vec<Diagnostic>> {
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H2,
-                id,
-                ..
-            }) => {
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, .. }) => {
                 let previous = std::mem::take(&mut chunk);
                 match current.take() {
                     Some((entry, _)) => finished.push((entry, previous)),
@@ -141,20 +118,10 @@ pub fn parse(text: &str, body_offset: usize) -> Result<Body, Vec<Diagnostic>> {
                 }
             }
             event => {
-<<<<<<< HEAD
-                if let Event::Start(Tag::Link { dest_url, .. }) = &event {
-                    if dest_url.starts_with('/') || dest_url.starts_with('#') {
-                        out.links.push(RawLink {
-                            dest: dest_url.to_string(),
-                            offset: range.start,
-                        });
-                    }
-=======
                 if let Event::Start(Tag::Link { dest_url, .. }) = &event
                     && (dest_url.starts_with('/') || dest_url.starts_with('#'))
                 {
                     out.links.push(RawLink { dest: dest_url.to_string(), offset: range.start });
->>>>>>> main
                 }
                 match current.as_mut() {
                     Some((entry, true)) => {
@@ -177,11 +144,7 @@ pub fn parse(text: &str, body_offset: usize) -> Result<Body, Vec<Diagnostic>> {
         (out.intro_html, out.intro_text) = intro.finish();
     }
     for (entry, chunk) in finished {
-        let question = entry
-            .question
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let question = entry.question.split_whitespace().collect::<Vec<_>>().join(" ");
         let explicit_id = entry.id.is_some();
         let id = entry.id.unwrap_or_else(|| slugify(&question));
         if id.is_empty() {
@@ -209,11 +172,7 @@ pub fn parse(text: &str, body_offset: usize) -> Result<Body, Vec<Diagnostic>> {
     for link in &mut out.links {
         link.offset += body_offset;
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
 fn into_static(event: Event<'_>) -> Event<'static> {
@@ -230,29 +189,12 @@ fn into_static(event: Event<'_>) -> Event<'static> {
         Event::Start(Tag::Emphasis) => Event::Start(Tag::Emphasis),
         Event::Start(Tag::Strong) => Event::Start(Tag::Strong),
         Event::Start(Tag::Strikethrough) => Event::Start(Tag::Strikethrough),
-<<<<<<< HEAD
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url: s(dest_url),
-            title: s(title),
-            id: s(id),
-        }),
-        Event::End(
-            end @ (TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link),
-        ) => Event::End(end),
-=======
         Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             Event::Start(Tag::Link { link_type, dest_url: s(dest_url), title: s(title), id: s(id) })
         }
         Event::End(end @ (TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link)) => {
             Event::End(end)
         }
->>>>>>> main
         // Images, footnote references and other blocks have no place in a heading: dropped.
         _ => Event::Text(CowStr::Borrowed("")),
     }
@@ -268,9 +210,7 @@ mod tests {
 
     #[test]
     fn splits_intro_and_entries_at_level_two_headings() {
-        let b = body(
-            "Intro **text**.\n\n## First? {#first}\n\nA1\n\n### Detail\n\nA1b\n\n## Second\n\nA2\n",
-        );
+        let b = body("Intro **text**.\n\n## First? {#first}\n\nA1\n\n### Detail\n\nA1b\n\n## Second\n\nA2\n");
         assert_eq!(b.intro_html, "<p>Intro <strong>text</strong>.</p>\n");
         assert_eq!(b.intro_text, "Intro text.");
         assert_eq!(b.entries.len(), 2);
@@ -294,10 +234,7 @@ mod tests {
     fn heading_inline_markup_is_kept_in_html_and_dropped_in_text() {
         let b = body("## Le *relevé 31* `RL-31`?\n\nx\n");
         assert_eq!(b.entries[0].question, "Le relevé 31 RL-31?");
-        assert_eq!(
-            b.entries[0].question_html,
-            "Le <em>relevé 31</em> <code>RL-31</code>?"
-        );
+        assert_eq!(b.entries[0].question_html, "Le <em>relevé 31</em> <code>RL-31</code>?");
     }
 
     #[test]

@@ -49,11 +49,7 @@ pub struct ServiceConfig {
 
 impl ServiceConfig {
     pub fn new(index_dir: PathBuf) -> ServiceConfig {
-        ServiceConfig {
-            index_dir,
-            poll: Duration::from_millis(500),
-            limits: Limits::default(),
-        }
+        ServiceConfig { index_dir, poll: Duration::from_millis(500), limits: Limits::default() }
     }
 }
 
@@ -66,11 +62,7 @@ pub async fn serve<E: Engine>(
     shutdown: impl Future<Output = ()> + Send,
 ) {
     let shared = Arc::new(state::Shared::<E>::new(config.limits.clone()));
-    let reloader = tokio::spawn(reload::run(
-        shared.clone(),
-        config.index_dir.clone(),
-        config.poll,
-    ));
+    let reloader = tokio::spawn(reload::run(shared.clone(), config.index_dir.clone(), config.poll));
     server::serve_connections(
         listener,
         server::app(shared),
@@ -106,9 +98,7 @@ pub async fn shutdown_signal() {
 /// have finished. Fails only if the address cannot be bound.
 pub fn run_with<E: Engine>(opts: ApiOptions) -> anyhow::Result<()> {
     init_logging();
-    let index_dir = opts
-        .index
-        .unwrap_or_else(|| opts.root.join(".guichet").join("index"));
+    let index_dir = opts.index.unwrap_or_else(|| opts.root.join(".guichet").join("index"));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -134,10 +124,7 @@ fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Already set when a caller installed its own subscriber: keep that one.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
     std::panic::set_hook(Box::new(|info| {
         let location = info
             .location()

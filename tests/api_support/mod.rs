@@ -26,22 +26,15 @@ impl TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = oneshot::channel::<()>();
-        let config = ServiceConfig {
-            index_dir: index_dir.to_path_buf(),
-            poll: Duration::from_millis(50),
-            limits,
-        };
+        let config =
+            ServiceConfig { index_dir: index_dir.to_path_buf(), poll: Duration::from_millis(50), limits };
         let task = tokio::spawn(async move {
             api::serve::<E>(listener, config, async {
                 let _ = rx.await;
             })
             .await
         });
-        TestServer {
-            addr,
-            shutdown: Some(tx),
-            task,
-        }
+        TestServer { addr, shutdown: Some(tx), task }
     }
 
     /// Waits until `/healthz` reports `version` (bounded: fails after about 10 s).
@@ -83,19 +76,12 @@ pub struct Response {
 
 impl Response {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "body is not JSON ({e}): {}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     pub fn text(&self) -> String {
@@ -135,14 +121,7 @@ fn parse_response(bytes: &[u8]) -> Response {
         .unwrap_or_else(|| panic!("no complete response: {:?}", String::from_utf8_lossy(bytes)));
     let head = std::str::from_utf8(&bytes[..split]).unwrap();
     let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
     let headers: Vec<(String, String)> = lines
         .map(|line| {
             let (n, v) = line.split_once(':').unwrap();
@@ -150,19 +129,11 @@ fn parse_response(bytes: &[u8]) -> Response {
         })
         .collect();
     let body = bytes[split + 4..].to_vec();
-    Response {
-        status,
-        headers,
-        body,
-    }
+    Response { status, headers, body }
 }
 
 pub async fn get(addr: std::net::SocketAddr, target: &str) -> Response {
-    raw(
-        addr,
-        format!("GET {target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").as_bytes(),
-    )
-    .await
+    raw(addr, format!("GET {target} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").as_bytes()).await
 }
 
 pub async fn method(addr: std::net::SocketAddr, method: &str, target: &str) -> Response {
@@ -201,10 +172,7 @@ pub async fn post_typed(
 /// renamed away, the new one renamed into place, the old one removed.
 pub fn publish(index_dir: &Path, new: &Path) {
     let parent = index_dir.parent().unwrap();
-    let old = parent.join(format!(
-        ".old-{}",
-        new.file_name().unwrap().to_string_lossy()
-    ));
+    let old = parent.join(format!(".old-{}", new.file_name().unwrap().to_string_lossy()));
     let had_old = std::fs::rename(index_dir, &old).is_ok();
     std::fs::rename(new, index_dir).unwrap();
     if had_old {
@@ -277,11 +245,7 @@ impl Engine for FakeEngine {
         }
         FakeAnswer {
             id: post.id,
-            decision: if post.text.contains("NONE") {
-                "none"
-            } else {
-                "answer"
-            },
+            decision: if post.text.contains("NONE") { "none" } else { "answer" },
             query: post.text,
             lang: post.lang,
             top,

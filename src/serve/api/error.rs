@@ -18,11 +18,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
+        ApiError { status, code, message: message.into() }
     }
 
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -54,11 +50,7 @@ impl ApiError {
     }
 
     pub fn timeout() -> ApiError {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "timeout",
-            "the request took too long to answer",
-        )
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "the request took too long to answer")
     }
 
     pub fn internal() -> ApiError {
@@ -85,18 +77,11 @@ struct Inner<'a> {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&Body {
-            error: Inner {
-                status: self.status.as_u16(),
-                code: self.code,
-                message: &self.message,
-            },
+            error: Inner { status: self.status.as_u16(), code: self.code, message: &self.message },
         })
         .expect("an error body always serialises");
         let mut response = (self.status, body).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response
     }
 }

@@ -25,14 +25,8 @@ pub fn router<E: Engine>(shared: Arc<Shared<E>>) -> Router {
                 .post(answer_post::<E>)
                 .fallback(|| async { method_not_allowed("GET, HEAD, POST") }),
         )
-        .route(
-            "/healthz",
-            get(healthz::<E>).fallback(|| async { method_not_allowed("GET, HEAD") }),
-        )
-        .route(
-            "/metrics",
-            get(metrics::<E>).fallback(|| async { method_not_allowed("GET, HEAD") }),
-        )
+        .route("/healthz", get(healthz::<E>).fallback(|| async { method_not_allowed("GET, HEAD") }))
+        .route("/metrics", get(metrics::<E>).fallback(|| async { method_not_allowed("GET, HEAD") }))
         .fallback(|| async { ApiError::not_found() })
         .with_state(shared)
 }
@@ -44,17 +38,12 @@ fn method_not_allowed(allow: &'static str) -> Response {
         format!("this route answers {allow} only"),
     )
     .into_response();
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
     response
 }
 
 /// `GET /api/answer?q=...&lang=...&top=...&id=...`: one post, one answer object.
-async fn answer_get<E: Engine>(
-    State(shared): State<Arc<Shared<E>>>,
-    uri: Uri,
-) -> Result<Response, ApiError> {
+async fn answer_get<E: Engine>(State(shared): State<Arc<Shared<E>>>, uri: Uri) -> Result<Response, ApiError> {
     let mut text = None;
     let mut lang = None;
     let mut id = None;
@@ -141,9 +130,8 @@ async fn answer_post<E: Engine>(
             format!("the body is not valid UTF-8 (at byte {})", e.valid_up_to()),
         )
     })?;
-    let request: PostBody = serde_json::from_str(text).map_err(|e| {
-        ApiError::bad_request("invalid_json", format!("the body is not a valid post: {e}"))
-    })?;
+    let request: PostBody = serde_json::from_str(text)
+        .map_err(|e| ApiError::bad_request("invalid_json", format!("the body is not a valid post: {e}")))?;
     let loaded = current(&shared)?;
 
     let Some(posts) = request.posts else {
@@ -174,11 +162,7 @@ async fn answer_post<E: Engine>(
         return Err(ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "batch_too_large",
-            format!(
-                "posts has {} posts; a batch holds at most {}",
-                posts.len(),
-                shared.limits.max_batch
-            ),
+            format!("posts has {} posts; a batch holds at most {}", posts.len(), shared.limits.max_batch),
         ));
     }
     // Validate every post before answering any: a refused batch costs no answering.
@@ -186,21 +170,14 @@ async fn answer_post<E: Engine>(
         .into_iter()
         .enumerate()
         .map(|(i, post)| {
-            let text = post.text.ok_or_else(|| {
-                ApiError::bad_request("missing_text", format!("posts[{i}] has no text"))
-            })?;
-            let post = Post {
-                text,
-                id: post.id,
-                lang: post.lang,
-            };
+            let text = post
+                .text
+                .ok_or_else(|| ApiError::bad_request("missing_text", format!("posts[{i}] has no text")))?;
+            let post = Post { text, id: post.id, lang: post.lang };
             validate(post, &loaded, &shared, &format!("posts[{i}].text"))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let answers = posts
-        .into_iter()
-        .map(|post| answer_one(&loaded, &shared, post, top))
-        .collect();
+    let answers = posts.into_iter().map(|post| answer_one(&loaded, &shared, post, top)).collect();
     Ok(json(&Batch { answers }))
 }
 
@@ -216,10 +193,7 @@ async fn healthz<E: Engine>(State(shared): State<Arc<Shared<E>>>) -> Result<Resp
 /// `GET /metrics`: the Prometheus text format.
 async fn metrics<E: Engine>(State(shared): State<Arc<Shared<E>>>) -> Response {
     (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-        )],
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"))],
         shared.metrics.render(),
     )
         .into_response()
@@ -230,12 +204,7 @@ fn current<E: Engine>(shared: &Shared<E>) -> Result<Arc<Loaded<E>>, ApiError> {
     shared.current.load_full().ok_or_else(ApiError::not_ready)
 }
 
-fn answer_one<E: Engine>(
-    loaded: &Loaded<E>,
-    shared: &Shared<E>,
-    post: Post,
-    top: usize,
-) -> E::Answer {
+fn answer_one<E: Engine>(loaded: &Loaded<E>, shared: &Shared<E>, post: Post, top: usize) -> E::Answer {
     let answer = loaded.engine.answer(post, top);
     shared.metrics.record_decision(E::decision(&answer));
     answer
@@ -249,19 +218,13 @@ fn validate<E: Engine>(
     what: &str,
 ) -> Result<Post, ApiError> {
     if post.text.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "missing_text",
-            format!("{what} is empty"),
-        ));
+        return Err(ApiError::bad_request("missing_text", format!("{what} is empty")));
     }
     let chars = post.text.chars().count();
     if chars > shared.limits.max_text_chars {
         return Err(ApiError::bad_request(
             "text_too_long",
-            format!(
-                "{what} has {chars} characters; a post holds at most {}",
-                shared.limits.max_text_chars
-            ),
+            format!("{what} has {chars} characters; a post holds at most {}", shared.limits.max_text_chars),
         ));
     }
     // An empty language is no language: the engine detects it.
@@ -290,11 +253,7 @@ fn parse_top(raw: Option<&str>, limits: &super::state::Limits) -> Result<usize, 
         Ok(top) if (1..=limits.max_top).contains(&top) => Ok(top),
         _ => Err(ApiError::bad_request(
             "invalid_top",
-            format!(
-                "top must be a whole number from 1 to {}, not {}",
-                limits.max_top,
-                query::printable(raw)
-            ),
+            format!("top must be a whole number from 1 to {}, not {}", limits.max_top, query::printable(raw)),
         )),
     }
 }
@@ -302,10 +261,7 @@ fn parse_top(raw: Option<&str>, limits: &super::state::Limits) -> Result<usize, 
 fn unknown_parameter(name: &str, known: &str) -> ApiError {
     ApiError::bad_request(
         "invalid_query",
-        format!(
-            "unknown query parameter {}; this route takes {known}",
-            query::printable(name)
-        ),
+        format!("unknown query parameter {}; this route takes {known}", query::printable(name)),
     )
 }
 
@@ -314,13 +270,7 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(value) = headers.get(header::CONTENT_TYPE) else {
         return Ok(());
     };
-    let essence = value
-        .to_str()
-        .unwrap_or("")
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim();
+    let essence = value.to_str().unwrap_or("").split(';').next().unwrap_or("").trim();
     if essence.eq_ignore_ascii_case("application/json") {
         Ok(())
     } else {
@@ -342,26 +292,16 @@ async fn read_body(
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "body_too_large",
-            format!(
-                "the body is over {} bytes; send fewer or shorter posts",
-                limits.max_body_bytes
-            ),
+            format!("the body is over {} bytes; send fewer or shorter posts", limits.max_body_bytes),
         )
     };
     // Refuse a declared oversized body before reading any of it.
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
         return Err(too_large());
     }
-    match tokio::time::timeout(
-        limits.body_timeout,
-        axum::body::to_bytes(body, limits.max_body_bytes),
-    )
-    .await
-    {
+    match tokio::time::timeout(limits.body_timeout, axum::body::to_bytes(body, limits.max_body_bytes)).await {
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(error)) => {
             let over_limit = std::error::Error::source(&error)
@@ -369,19 +309,13 @@ async fn read_body(
             if over_limit {
                 Err(too_large())
             } else {
-                Err(ApiError::bad_request(
-                    "invalid_body",
-                    "the body could not be read to its end",
-                ))
+                Err(ApiError::bad_request("invalid_body", "the body could not be read to its end"))
             }
         }
         Err(_) => Err(ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
             "body_timeout",
-            format!(
-                "the body was not received within {} s",
-                limits.body_timeout.as_secs_f64()
-            ),
+            format!("the body was not received within {} s", limits.body_timeout.as_secs_f64()),
         )),
     }
 }
@@ -389,14 +323,9 @@ async fn read_body(
 /// A JSON response of a serialisable value.
 fn json<T: Serialize>(value: &T) -> Response {
     match serde_json::to_vec(value) {
-        Ok(body) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            )],
-            body,
-        )
-            .into_response(),
+        Ok(body) => {
+            ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+        }
         Err(error) => {
             tracing::error!("an answer could not be serialised: {error}");
             ApiError::internal().into_response()

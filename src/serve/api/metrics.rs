@@ -43,10 +43,8 @@ impl Route {
 }
 
 /// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 16] = [
-    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-    5.0, 10.0,
-];
+const BUCKETS: [f64; 16] =
+    [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 const STATUSES: usize = 500; // 100..=599
 
 #[derive(Default)]
@@ -72,9 +70,7 @@ pub struct Metrics {
 impl Default for Metrics {
     fn default() -> Metrics {
         Metrics {
-            requests: (0..Route::ALL.len() * STATUSES)
-                .map(|_| AtomicU64::new(0))
-                .collect(),
+            requests: (0..Route::ALL.len() * STATUSES).map(|_| AtomicU64::new(0)).collect(),
             latency: Default::default(),
             decisions: Default::default(),
             reloads_ok: AtomicU64::new(0),
@@ -91,14 +87,9 @@ impl Metrics {
         self.requests[route as usize * STATUSES + status].fetch_add(1, Relaxed);
         let histogram = &self.latency[route as usize];
         let seconds = elapsed.as_secs_f64();
-        let bucket = BUCKETS
-            .iter()
-            .position(|&bound| seconds <= bound)
-            .unwrap_or(BUCKETS.len());
+        let bucket = BUCKETS.iter().position(|&bound| seconds <= bound).unwrap_or(BUCKETS.len());
         histogram.buckets[bucket].fetch_add(1, Relaxed);
-        histogram
-            .sum_nanos
-            .fetch_add(elapsed.as_nanos().min(u64::MAX as u128) as u64, Relaxed);
+        histogram.sum_nanos.fetch_add(elapsed.as_nanos().min(u64::MAX as u128) as u64, Relaxed);
         histogram.count.fetch_add(1, Relaxed);
     }
 
@@ -193,11 +184,7 @@ impl Metrics {
              # TYPE guichet_api_index_info gauge\n",
         );
         if let Some(version) = &*self.index_version.lock().unwrap_or_else(|e| e.into_inner()) {
-            let _ = writeln!(
-                out,
-                "guichet_api_index_info{{version=\"{}\"}} 1",
-                escape_label(version)
-            );
+            let _ = writeln!(out, "guichet_api_index_info{{version=\"{}\"}} 1", escape_label(version));
         }
         out
     }
@@ -205,10 +192,7 @@ impl Metrics {
 
 /// Escapes a label value as the text format requires.
 fn escape_label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -222,34 +206,28 @@ mod tests {
         metrics.record_request(Route::Answer, 200, Duration::from_millis(3));
         metrics.record_request(Route::Answer, 400, Duration::from_secs(60));
         let text = metrics.render();
-        assert!(
-            text.contains("guichet_api_requests_total{route=\"/api/answer\",status=\"200\"} 2\n")
-        );
-        assert!(
-            text.contains("guichet_api_requests_total{route=\"/api/answer\",status=\"400\"} 1\n")
-        );
+        assert!(text.contains("guichet_api_requests_total{route=\"/api/answer\",status=\"200\"} 2\n"));
+        assert!(text.contains("guichet_api_requests_total{route=\"/api/answer\",status=\"400\"} 1\n"));
         assert!(text.contains(
             "guichet_api_request_duration_seconds_bucket{route=\"/api/answer\",le=\"0.0001\"} 1\n"
         ));
-        assert!(text.contains(
-            "guichet_api_request_duration_seconds_bucket{route=\"/api/answer\",le=\"0.005\"} 2\n"
-        ));
-        assert!(text.contains(
-            "guichet_api_request_duration_seconds_bucket{route=\"/api/answer\",le=\"+Inf\"} 3\n"
-        ));
         assert!(
-            text.contains("guichet_api_request_duration_seconds_count{route=\"/api/answer\"} 3\n")
+            text.contains(
+                "guichet_api_request_duration_seconds_bucket{route=\"/api/answer\",le=\"0.005\"} 2\n"
+            )
         );
+        assert!(
+            text.contains(
+                "guichet_api_request_duration_seconds_bucket{route=\"/api/answer\",le=\"+Inf\"} 3\n"
+            )
+        );
+        assert!(text.contains("guichet_api_request_duration_seconds_count{route=\"/api/answer\"} 3\n"));
     }
 
     #[test]
     fn index_version_is_escaped() {
         let metrics = Metrics::default();
         metrics.set_index_version("a\"b");
-        assert!(
-            metrics
-                .render()
-                .contains("guichet_api_index_info{version=\"a\\\"b\"} 1\n")
-        );
+        assert!(metrics.render().contains("guichet_api_index_info{version=\"a\\\"b\"} 1\n"));
     }
 }

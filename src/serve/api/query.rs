@@ -60,10 +60,7 @@ fn decode(raw: &str) -> Result<String, String> {
         i += 1;
     }
     String::from_utf8(out).map_err(|e| {
-        format!(
-            "is not valid UTF-8 once decoded (at decoded byte {})",
-            e.utf8_error().valid_up_to()
-        )
+        format!("is not valid UTF-8 once decoded (at decoded byte {})", e.utf8_error().valid_up_to())
     })
 }
 
@@ -101,11 +98,7 @@ mod tests {
             let error = parse(query).unwrap_err();
             assert_eq!(error.code, "invalid_query", "{query}");
             assert!(error.message.contains("\"q\""), "{}", error.message);
-            assert!(
-                error.message.contains("percent-encoding"),
-                "{}",
-                error.message
-            );
+            assert!(error.message.contains("percent-encoding"), "{}", error.message);
         }
     }
 

@@ -92,10 +92,7 @@ async fn try_open<E: Engine>(shared: &Shared<E>, index_dir: &Path, seen: Fingerp
             let version = engine.index_version().to_owned();
             shared.metrics.set_index_version(&version);
             shared.metrics.record_reload(true);
-            let previous = shared.current.swap(Some(Arc::new(Loaded {
-                engine,
-                version: version.clone(),
-            })));
+            let previous = shared.current.swap(Some(Arc::new(Loaded { engine, version: version.clone() })));
             match previous {
                 Some(previous) => tracing::info!(
                     index = %index_dir.display(),

@@ -34,8 +34,7 @@ const DRAIN: Duration = Duration::from_secs(30);
 /// panic catching (a panicking request gets a JSON 500, the service goes on).
 pub fn app<E: Engine>(
     shared: Arc<Shared<E>>,
-) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static
-{
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static {
     let limits = &shared.limits;
     ServiceBuilder::new()
         .layer(middleware::from_fn_with_state(shared.clone(), observe::<E>))
@@ -43,14 +42,12 @@ pub fn app<E: Engine>(
         .load_shed()
         .concurrency_limit(limits.max_in_flight)
         .timeout(limits.request_timeout)
-        .layer(CatchPanicLayer::custom(
-            |_panic: Box<dyn std::any::Any + Send>| {
-                // The panic message is not logged: it may quote a post. The panic hook of `run`
-                // logs where it happened.
-                tracing::error!("a request panicked; answered 500");
-                ApiError::internal().into_response()
-            },
-        ))
+        .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
+            // The panic message is not logged: it may quote a post. The panic hook of `run`
+            // logs where it happened.
+            tracing::error!("a request panicked; answered 500");
+            ApiError::internal().into_response()
+        }))
         .service(handlers::router(shared))
 }
 
@@ -67,20 +64,14 @@ async fn layer_error(error: BoxError) -> ApiError {
 
 /// Counts every request by route and status and times it. Logs method, route and status
 /// only: never the query string or body, which carry the post.
-async fn observe<E: Engine>(
-    State(shared): State<Arc<Shared<E>>>,
-    request: Request,
-    next: Next,
-) -> Response {
+async fn observe<E: Engine>(State(shared): State<Arc<Shared<E>>>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = Route::of_path(request.uri().path());
     let method = request.method().clone();
     let response = next.run(request).await;
     let elapsed = started.elapsed();
     let status = response.status();
-    shared
-        .metrics
-        .record_request(route, status.as_u16(), elapsed);
+    shared.metrics.record_request(route, status.as_u16(), elapsed);
     if status.is_server_error() {
         tracing::warn!(%method, route = ?route, status = status.as_u16(), ?elapsed, "request failed");
     } else {
@@ -98,16 +89,12 @@ pub async fn serve_connections<S>(
     header_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send,
 ) where
-    S: Service<Request, Response = Response, Error = Infallible, Future: Send>
-        + Clone
-        + Send
-        + 'static,
+    S: Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static,
 {
     let mut http = hyper::server::conn::http1::Builder::new();
     // The header timeout also ends connections kept alive but idle, so slow or silent
     // clients cannot hold connections.
-    http.timer(TokioTimer::new())
-        .header_read_timeout(header_timeout);
+    http.timer(TokioTimer::new()).header_read_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
     let connections = Arc::new(Semaphore::new(max_connections));
     let mut shutdown = std::pin::pin!(shutdown);
@@ -130,8 +117,7 @@ pub async fn serve_connections<S>(
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(
-            app.clone()
-                .map_request(|request: hyper::Request<Incoming>| request.map(Body::new)),
+            app.clone().map_request(|request: hyper::Request<Incoming>| request.map(Body::new)),
         );
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
@@ -142,10 +128,7 @@ pub async fn serve_connections<S>(
     }
     drop(listener);
     tracing::info!("shutting down: finishing in-flight requests");
-    if tokio::time::timeout(DRAIN, graceful.shutdown())
-        .await
-        .is_err()
-    {
+    if tokio::time::timeout(DRAIN, graceful.shutdown()).await.is_err() {
         tracing::warn!("some connections did not finish within {DRAIN:?}; closing them");
     }
 }

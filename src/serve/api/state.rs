@@ -67,10 +67,6 @@ pub struct Shared<E> {
 
 impl<E: Engine> Shared<E> {
     pub fn new(limits: Limits) -> Shared<E> {
-        Shared {
-            current: ArcSwapOption::empty(),
-            metrics: Metrics::default(),
-            limits,
-        }
+        Shared { current: ArcSwapOption::empty(), metrics: Metrics::default(), limits }
     }
 }
