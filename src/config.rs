@@ -5,6 +5,7 @@
 //! it still builds. Unknown keys are kept in `extra` and handed to templates.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -33,11 +34,41 @@ pub struct LanguageConfig {
 }
 
 /// `[answer]`: how the bot matches posts and replies. Owned by `crate::answer`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+///
+/// ```toml
+/// [answer]
+/// synonyms = "synonyms.toml"        # relative to the knowledge base root
+/// min_confidence = 0.5              # below it the decision is "none" (a human takes the post)
+///
+/// [answer.private_channels]         # where personal-file questions are redirected
+/// fr = "/fr/revenu-quebec/nous-joindre/"
+/// en = "https://aide.example.qc.ca/en/revenu-quebec/contact-us/"
+/// ```
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
 pub struct AnswerConfig {
+    /// Synonyms and abbreviations file, relative to the knowledge base root. When the file does
+    /// not exist the built-in starter vocabulary applies.
+    pub synonyms: PathBuf,
+    /// Private channel per language (a site path or an absolute URL) named in `personal`
+    /// replies. A language without one gets the page whose `translation_key` is `contact-us`
+    /// or `contact`, else the language's home page.
+    pub private_channels: BTreeMap<String, String>,
+    /// Confidence (0..1) a post must reach for a public answer.
+    pub min_confidence: f32,
     #[serde(flatten)]
     pub extra: toml::Table,
+}
+
+impl Default for AnswerConfig {
+    fn default() -> Self {
+        AnswerConfig {
+            synonyms: PathBuf::from("synonyms.toml"),
+            private_channels: BTreeMap::new(),
+            min_confidence: 0.5,
+            extra: toml::Table::new(),
+        }
+    }
 }
 
 impl Config {
@@ -48,7 +79,9 @@ impl Config {
 
     /// Title of a language's site, falling back to the site title.
     pub fn language_title(&self, lang: &str) -> &str {
-        self.languages.get(lang).map_or(self.title.as_str(), |l| l.title.as_str())
+        self.languages
+            .get(lang)
+            .map_or(self.title.as_str(), |l| l.title.as_str())
     }
 }
 

@@ -44,7 +44,10 @@ impl Diagnostic {
     }
 
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {
@@ -151,7 +154,9 @@ impl IntoIterator for Diagnostics {
 
 /// `path` relative to `root` when it is inside it, for shorter messages.
 pub fn relative(path: &Path, root: &Path) -> PathBuf {
-    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// 1-based (line, column) of a byte offset in `text`; the column counts characters.
@@ -185,7 +190,12 @@ mod tests {
 
     #[test]
     fn display_names_file_line_and_help() {
-        let d = Diagnostic::error("content/fr/a.md", "missing `title`").at(2, 1).help("add it");
-        assert_eq!(d.to_string(), "content/fr/a.md:2:1: error: missing `title`\n  help: add it");
+        let d = Diagnostic::error("content/fr/a.md", "missing `title`")
+            .at(2, 1)
+            .help("add it");
+        assert_eq!(
+            d.to_string(),
+            "content/fr/a.md:2:1: error: missing `title`\n  help: add it"
+        );
     }
 }

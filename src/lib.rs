@@ -5,11 +5,13 @@
 //! [`render`] turns it into static files, [`check`] finds what must not be published, and
 //! [`build`] ties them together and publishes atomically.
 
+pub mod answer;
 pub mod build;
 pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod index;
 pub mod init;
 pub mod render;
 pub mod serve;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use guichet::answer::ask::{self, AskOptions};
 use guichet::build::{BuildError, BuildOptions};
 
 /// Build a bilingual FAQ site and the answer index that reply bots query.
@@ -33,6 +34,30 @@ enum Command {
     Init {
         #[arg(default_value = ".")]
         dir: PathBuf,
+    },
+    /// Write the answer index only (the index part of `build`) into <root>/.guichet/index/.
+    Index,
+    /// Answer a question, or posts read from standard input (one per line).
+    Ask {
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long, default_value_t = ask::DEFAULT_TOP)]
+        top: usize,
+        #[arg(long)]
+        json: bool,
+        /// Index folder (default: <root>/.guichet/index/).
+        #[arg(long)]
+        index: Option<PathBuf>,
+        question: Option<String>,
+    },
+    /// Serve the answer API to reply bots; picks up new builds of the index without restart.
+    Api {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: std::net::SocketAddr,
+        /// Index folder (default: <root>/.guichet/index/).
+        #[arg(long)]
+        index: Option<PathBuf>,
     },
 }
 
@@ -79,5 +104,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Index => index(&cli.root).map(|()| ExitCode::SUCCESS),
+        Command::Ask { lang, top, json, index, question } => {
+            ask::run(&AskOptions { root: cli.root, index, lang, top, json, question })
+                .map(|()| ExitCode::SUCCESS)
+        }
+        Command::Api { listen, index } => {
+            guichet::serve::api::run(guichet::serve::api::ApiOptions { root: cli.root, index, listen })
+                .map(|()| ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Writes the answer index into a staging folder, then publishes it atomically (until `build`
+/// writes the index itself).
+fn index(root: &std::path::Path) -> anyhow::Result<()> {
+    let site = guichet::content::load(root, &Default::default())?;
+    let dir = ask::default_index_dir(root);
+    let parent = dir.parent().expect("the index folder has a parent");
+    std::fs::create_dir_all(parent)?;
+    let staging = tempfile::Builder::new().prefix(".index-staging-").tempdir_in(parent)?;
+    let new = staging.path().join("index");
+    std::fs::create_dir_all(&new)?;
+    let stats = guichet::index::write_index(&site, &new)?;
+    guichet::build::publish(&new, &dir, staging.path())?;
+    eprintln!(
+        "answer index: {} questions, {} introductions in {}",
+        stats.entries,
+        stats.intros,
+        dir.display()
+    );
+    Ok(())
 }

@@ -45,9 +45,12 @@ pub struct Split<'a> {
 /// Splits `text` at its `+++` fences. The opening fence must be the first line.
 pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
     let missing = || {
-        Diagnostic::error("", "the file does not start with TOML front matter between `+++` lines")
-            .at(1, 1)
-            .help("start the file with `+++`, a line `title = \"...\"`, and a closing `+++` line")
+        Diagnostic::error(
+            "",
+            "the file does not start with TOML front matter between `+++` lines",
+        )
+        .at(1, 1)
+        .help("start the file with `+++`, a line `title = \"...\"`, and a closing `+++` line")
     };
     let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_no_bom.len();

@@ -72,7 +72,10 @@ fn walk(root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
         return Vec::new();
     }
     let mut files = Vec::new();
-    for entry in WalkDir::new(&content).follow_links(true).sort_by_file_name() {
+    for entry in WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 if e.path().extension().is_some_and(|x| x == "md") {
@@ -81,7 +84,10 @@ fn walk(root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
             }
             Ok(_) => {}
             Err(e) => {
-                let path = e.path().map(|p| relative(p, root)).unwrap_or_else(|| "content".into());
+                let path = e
+                    .path()
+                    .map(|p| relative(p, root))
+                    .unwrap_or_else(|| "content".into());
                 let d = if let Some(ancestor) = e.loop_ancestor() {
                     Diagnostic::error(
                         path,
@@ -109,10 +115,19 @@ fn parse_file(
 ) -> Result<Option<ParsedFile>, Vec<Diagnostic>> {
     let rel = relative(file, root);
     let located = |ds: Vec<Diagnostic>| -> Vec<Diagnostic> {
-        ds.into_iter().map(|d| Diagnostic { file: rel.clone(), ..d }).collect()
+        ds.into_iter()
+            .map(|d| Diagnostic {
+                file: rel.clone(),
+                ..d
+            })
+            .collect()
     };
-    let bytes = std::fs::read(file)
-        .map_err(|e| vec![Diagnostic::error(rel.clone(), format!("cannot read the file: {e}"))])?;
+    let bytes = std::fs::read(file).map_err(|e| {
+        vec![Diagnostic::error(
+            rel.clone(),
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
@@ -120,7 +135,9 @@ fn parse_file(
         vec![
             Diagnostic::error(rel.clone(), "the file is not valid UTF-8")
                 .at(line, col)
-                .help("save the file with the UTF-8 encoding (most editors: \"Save with encoding\")"),
+                .help(
+                    "save the file with the UTF-8 encoding (most editors: \"Save with encoding\")",
+                ),
         ]
     })?;
 
@@ -156,7 +173,9 @@ fn parse_file(
                         format!("the anchor `#{}` is already used on line {first}", entry.id),
                     )
                     .at(line, col)
-                    .help("anchors must be unique in a page: give this question its own `{#anchor}`"),
+                    .help(
+                        "anchors must be unique in a page: give this question its own `{#anchor}`",
+                    ),
                 );
             }
         }
@@ -175,7 +194,14 @@ fn url_of(rel: &Path, config: &Config) -> Result<(String, String, PageKind), Dia
         .skip(1) // "content"
         .map(|c| c.to_str().unwrap_or("\u{fffd}"))
         .collect();
-    let known = || config.languages.keys().cloned().collect::<Vec<_>>().join(", ");
+    let known = || {
+        config
+            .languages
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if parts.len() < 2 {
         return Err(Diagnostic::error(rel, "a page must be inside a language folder")
             .help(format!("move it to `content/<language>/`, one of: {}", known())));
@@ -191,7 +217,11 @@ fn url_of(rel: &Path, config: &Config) -> Result<(String, String, PageKind), Dia
     let stem = file.strip_suffix(".md").unwrap_or(file);
     let mut segments: Vec<&str> = parts[..parts.len() - 1].to_vec();
     let kind = if stem == "_index" {
-        if segments.len() == 1 { PageKind::Home } else { PageKind::Section }
+        if segments.len() == 1 {
+            PageKind::Home
+        } else {
+            PageKind::Section
+        }
     } else {
         segments.push(stem);
         PageKind::Page
@@ -209,7 +239,8 @@ fn is_url_segment(s: &str) -> bool {
     !s.is_empty()
         && s != "."
         && s != ".."
-        && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// An alias as a site path: `/` at both ends (unless it names a file such as `old.html`),
@@ -259,7 +290,11 @@ fn assemble(root: &Path, config: Config, parsed: Vec<ParsedFile>, diags: &mut Di
             diags.push(
                 Diagnostic::error(
                     file.rel.clone(),
-                    format!("the URL `{}` is also produced by `{}`", file.path, other.display()),
+                    format!(
+                        "the URL `{}` is also produced by `{}`",
+                        file.path,
+                        other.display()
+                    ),
                 )
                 .help("two files cannot publish the same URL: rename or remove one of them"),
             );
@@ -299,9 +334,14 @@ fn assemble(root: &Path, config: Config, parsed: Vec<ParsedFile>, diags: &mut Di
                     if let Some((other, _)) = claims.get(&path) {
                         diags.push(at(Diagnostic::error(
                             source.clone(),
-                            format!("the alias `{path}` is also claimed by `{}`", other.display()),
+                            format!(
+                                "the alias `{path}` is also claimed by `{}`",
+                                other.display()
+                            ),
                         )
-                        .help("an old URL can redirect to one page only: remove one of the claims")));
+                        .help(
+                            "an old URL can redirect to one page only: remove one of the claims",
+                        )));
                     } else {
                         claims.insert(path.clone(), (source.clone(), line));
                         aliases.push(path);
@@ -315,11 +355,26 @@ fn assemble(root: &Path, config: Config, parsed: Vec<ParsedFile>, diags: &mut Di
     link_sections(&mut pages, &by_path);
     link_translations(&mut pages, &languages, diags);
 
-    Site { root: root.to_path_buf(), config, languages, pages, by_path }
+    Site {
+        root: root.to_path_buf(),
+        config,
+        languages,
+        pages,
+        by_path,
+    }
 }
 
 fn into_page(file: ParsedFile, base: &str) -> Page {
-    let ParsedFile { rel, lang, path, kind, front, body, text, body_line } = file;
+    let ParsedFile {
+        rel,
+        lang,
+        path,
+        kind,
+        front,
+        body,
+        text,
+        body_line,
+    } = file;
     let entries = body
         .entries
         .into_iter()
@@ -343,8 +398,17 @@ fn into_page(file: ParsedFile, base: &str) -> Page {
                 None => (l.dest.as_str(), None),
             };
             let p = p.split('?').next().unwrap_or_default();
-            let target = if p.is_empty() { path.clone() } else { normalize_link_path(p) };
-            Link { path: target, anchor, line, column }
+            let target = if p.is_empty() {
+                path.clone()
+            } else {
+                normalize_link_path(p)
+            };
+            Link {
+                path: target,
+                anchor,
+                line,
+                column,
+            }
         })
         .collect();
     let mut deadlines: Vec<Deadline> = front
@@ -382,7 +446,11 @@ fn into_page(file: ParsedFile, base: &str) -> Page {
 /// A link path with a trailing `/` unless it names a file (`/guide.pdf`).
 pub fn normalize_link_path(p: &str) -> String {
     let last = p.rsplit('/').next().unwrap_or_default();
-    if p.ends_with('/') || last.contains('.') { p.to_string() } else { format!("{p}/") }
+    if p.ends_with('/') || last.contains('.') {
+        p.to_string()
+    } else {
+        format!("{p}/")
+    }
 }
 
 fn generated_home(lang: &str, path: &str, config: &Config, base: &str) -> Page {
@@ -454,7 +522,12 @@ fn link_translations(pages: &mut [Page], languages: &[String], diags: &mut Diagn
             groups.entry(key).or_default().push(id);
         }
     }
-    let order = |lang: &str| languages.iter().position(|l| l == lang).unwrap_or(usize::MAX);
+    let order = |lang: &str| {
+        languages
+            .iter()
+            .position(|l| l == lang)
+            .unwrap_or(usize::MAX)
+    };
     let mut links: Vec<(PageId, Vec<PageId>)> = Vec::new();
     for (key, mut ids) in groups {
         ids.sort_by_key(|&id| order(&pages[id].lang));
@@ -484,7 +557,11 @@ fn link_translations(pages: &mut [Page], languages: &[String], diags: &mut Diagn
     // Home pages are always translations of each other, whatever their front matter says.
     let homes: Vec<PageId> = languages
         .iter()
-        .filter_map(|l| pages.iter().position(|p| p.kind == PageKind::Home && &p.lang == l))
+        .filter_map(|l| {
+            pages
+                .iter()
+                .position(|p| p.kind == PageKind::Home && &p.lang == l)
+        })
         .collect();
     for &id in &homes {
         pages[id].translations = homes.iter().copied().filter(|&o| o != id).collect();

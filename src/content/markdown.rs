@@ -96,7 +96,11 @@ pub fn parse(text: &str, body_offset: usize) -> Result<Body, Vec<Diagnostic>> {
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H2, id, .. }) => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                id,
+                ..
+            }) => {
                 let previous = std::mem::take(&mut chunk);
                 match current.take() {
                     Some((entry, _)) => finished.push((entry, previous)),
@@ -144,7 +148,11 @@ pub fn parse(text: &str, body_offset: usize) -> Result<Body, Vec<Diagnostic>> {
         (out.intro_html, out.intro_text) = intro.finish();
     }
     for (entry, chunk) in finished {
-        let question = entry.question.split_whitespace().collect::<Vec<_>>().join(" ");
+        let question = entry
+            .question
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         let explicit_id = entry.id.is_some();
         let id = entry.id.unwrap_or_else(|| slugify(&question));
         if id.is_empty() {
@@ -172,7 +180,11 @@ pub fn parse(text: &str, body_offset: usize) -> Result<Body, Vec<Diagnostic>> {
     for link in &mut out.links {
         link.offset += body_offset;
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 fn into_static(event: Event<'_>) -> Event<'static> {
@@ -210,7 +222,9 @@ mod tests {
 
     #[test]
     fn splits_intro_and_entries_at_level_two_headings() {
-        let b = body("Intro **text**.\n\n## First? {#first}\n\nA1\n\n### Detail\n\nA1b\n\n## Second\n\nA2\n");
+        let b = body(
+            "Intro **text**.\n\n## First? {#first}\n\nA1\n\n### Detail\n\nA1b\n\n## Second\n\nA2\n",
+        );
         assert_eq!(b.intro_html, "<p>Intro <strong>text</strong>.</p>\n");
         assert_eq!(b.intro_text, "Intro text.");
         assert_eq!(b.entries.len(), 2);
@@ -234,7 +248,10 @@ mod tests {
     fn heading_inline_markup_is_kept_in_html_and_dropped_in_text() {
         let b = body("## Le *relevé 31* `RL-31`?\n\nx\n");
         assert_eq!(b.entries[0].question, "Le relevé 31 RL-31?");
-        assert_eq!(b.entries[0].question_html, "Le <em>relevé 31</em> <code>RL-31</code>?");
+        assert_eq!(
+            b.entries[0].question_html,
+            "Le <em>relevé 31</em> <code>RL-31</code>?"
+        );
     }
 
     #[test]

@@ -129,7 +129,10 @@ impl Site {
 
     /// Pages and sections of one language, in `pages` order.
     pub fn pages_in(&self, lang: &str) -> impl Iterator<Item = (PageId, &Page)> {
-        self.pages.iter().enumerate().filter(move |(_, p)| p.lang == lang)
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| p.lang == lang)
     }
 
     /// Number of question entries over the whole site.

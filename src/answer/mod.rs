@@ -1,0 +1,362 @@
+//! Answering social-network posts from the answer index.
+//!
+//! A post goes one way through small steps: [`normalize::clean`] -> language detection
+//! ([`language`]) -> informal spellings ([`normalize::Spellings`]) -> matching
+//! ([`query`]) -> decision ([`policy`] for personal files, retrieval confidence for the rest)
+//! -> reply ([`reply`]). Social insurance numbers are masked ([`mask`]) in everything an
+//! [`Answer`] holds.
+
+pub mod ask;
+pub mod language;
+pub mod mask;
+pub mod normalize;
+pub mod policy;
+pub mod query;
+pub mod reply;
+pub mod synonyms;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocSet, Index, IndexReader, ReloadPolicy, Searcher, TERMINATED, TantivyDocument};
+
+use crate::index::analyzer::{analyzer_for, register};
+use crate::index::schema::{Fields, Part};
+use crate::index::{IndexMeta, META_FILE};
+use query::{DocTable, DocTerms, LangIndex, Matched};
+use reply::{Replies, ReplyContext};
+use synonyms::Expander;
+
+/// A post to answer.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Post {
+    pub text: String,
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Language code when known; detected otherwise.
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// What to do with a post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    /// Post the deep link of the first result.
+    Answer,
+    /// Redirect to a private channel: the post needs the sender's own file.
+    Personal,
+    /// No public reply: a human takes the post.
+    None,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Answer => "answer",
+            Decision::Personal => "personal",
+            Decision::None => "none",
+        }
+    }
+}
+
+/// One candidate question.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// Absolute deep link (`base_url` + path + `#anchor`).
+    pub url: String,
+    /// Title of the page.
+    pub page: String,
+    /// The question heading (the page title for a page introduction).
+    pub question: String,
+    pub score: f32,
+}
+
+/// The answer to a post: exactly the JSON object `ask --json` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct Answer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The post's text with social insurance numbers masked.
+    pub query: String,
+    pub lang: String,
+    pub decision: Decision,
+    /// 0..1: how sure the decision is.
+    pub confidence: f32,
+    /// Best first; listed whatever the decision, for the human agent.
+    pub results: Vec<Hit>,
+    /// Ready to post; empty when nothing should be posted.
+    pub reply: String,
+    pub index_version: String,
+}
+
+/// Stored display fields of a document.
+struct DocDisplay {
+    url: String,
+    page: String,
+    question: String,
+}
+
+/// An opened answer index. Cheap to share across threads (`Arc<Answerer>`); the searcher is
+/// opened once and reused.
+pub struct Answerer {
+    meta: IndexMeta,
+    fields: Fields,
+    _reader: IndexReader,
+    searcher: Searcher,
+    langs: HashMap<String, LangIndex>,
+    table: DocTable,
+    docs: Vec<DocDisplay>,
+    replies: Replies,
+}
+
+impl Answerer {
+    /// Opens the answer index written by `guichet build` in `index_dir`.
+    pub fn open(index_dir: &Path) -> anyhow::Result<Answerer> {
+        if !index_dir.join(META_FILE).is_file() {
+            anyhow::bail!(
+                "no answer index in {}; run `guichet build` first",
+                index_dir.display()
+            );
+        }
+        let meta = IndexMeta::read(index_dir)?;
+        let index = Index::open_in_dir(index_dir).with_context(|| {
+            format!(
+                "cannot open the answer index in {}; run `guichet build` again",
+                index_dir.display()
+            )
+        })?;
+        register(
+            index.tokenizers(),
+            meta.languages.iter().map(String::as_str),
+        );
+        let fields = Fields::resolve(&index.schema(), &meta.languages)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+
+        let (table, docs, doc_freq) = read_documents(&searcher, &fields, &meta.languages)?;
+        let langs = meta
+            .languages
+            .iter()
+            .map(|lang| {
+                let (freq, count) = doc_freq.get(lang).cloned().unwrap_or_default();
+                let li = LangIndex {
+                    lang: lang.clone(),
+                    analyzer: analyzer_for(lang),
+                    expander: Expander::new(&meta.synonyms, lang),
+                    doc_freq: freq,
+                    docs: count,
+                };
+                (lang.clone(), li)
+            })
+            .collect();
+        let replies = Replies::new(&meta.templates, &meta.default_language)?;
+        Ok(Answerer {
+            meta,
+            fields,
+            _reader: reader,
+            searcher,
+            langs,
+            table,
+            docs,
+            replies,
+        })
+    }
+
+    /// Metadata of the opened index.
+    pub fn meta(&self) -> &IndexMeta {
+        &self.meta
+    }
+
+    /// Answers one post with up to `top` results.
+    pub fn answer(&self, post: &Post, top: usize) -> Answer {
+        let masked = mask::mask_sin(&post.text).into_owned();
+        let cleaned = normalize::clean(&masked);
+        let lang = match post.lang.as_deref() {
+            Some(l) if self.langs.contains_key(l) => l.to_string(),
+            _ => language::detect(&cleaned, &self.meta.languages, &self.meta.default_language).lang,
+        };
+        let text = normalize::SPELLINGS.rewrite(&cleaned, &lang);
+        let matched = match self.langs.get(&lang) {
+            Some(li) => li
+                .search(&self.searcher, &self.fields, &self.table, &text)
+                .unwrap_or_else(|e| {
+                    tracing::warn!("search failed: {e}");
+                    Matched::default()
+                }),
+            None => Matched::default(),
+        };
+        // The personal policy reads the post with the SIN still in (it is a signal), never
+        // stores or prints it.
+        let verdict = policy::POLICY.judge(&normalize::clean(&post.text), &lang);
+
+        let results: Vec<Hit> = matched
+            .candidates
+            .iter()
+            .take(top)
+            .map(|c| {
+                let d = &self.docs[c.doc];
+                Hit {
+                    url: format!("{}{}", self.meta.base_url, d.url),
+                    page: d.page.clone(),
+                    question: d.question.clone(),
+                    score: round3(c.score),
+                }
+            })
+            .collect();
+        let confidence = confidence(&matched);
+        let (decision, confidence) = if verdict.personal {
+            (Decision::Personal, (verdict.score / 1.5).clamp(0.5, 1.0))
+        } else if !results.is_empty() && confidence >= self.meta.min_confidence {
+            (Decision::Answer, confidence)
+        } else {
+            (Decision::None, 1.0 - confidence)
+        };
+
+        let channel = self
+            .meta
+            .private_channels
+            .get(&lang)
+            .or_else(|| self.meta.private_channels.get(&self.meta.default_language))
+            .map_or("", String::as_str);
+        let ctx = match (decision, results.first()) {
+            (Decision::Answer, Some(hit)) => ReplyContext {
+                url: &hit.url,
+                question: &hit.question,
+                page: &hit.page,
+                channel,
+            },
+            _ => ReplyContext {
+                channel,
+                ..Default::default()
+            },
+        };
+        let reply = self
+            .replies
+            .render(decision.as_str(), &lang, &ctx)
+            .unwrap_or_else(|e| {
+                tracing::warn!("reply template failed: {e:#}");
+                String::new()
+            });
+        Answer {
+            id: post.id.as_deref().map(|id| mask::mask_sin(id).into_owned()),
+            query: masked,
+            lang,
+            decision,
+            confidence: round3(confidence),
+            results,
+            reply: mask::mask_sin(&reply).into_owned(),
+            index_version: self.meta.index_version.clone(),
+        }
+    }
+}
+
+/// Confidence that the first candidate answers the post.
+fn confidence(matched: &Matched) -> f32 {
+    let Some(first) = matched.candidates.first() else {
+        return 0.0;
+    };
+    let second = matched.candidates.get(1).map_or(0.0, |c| c.score);
+    let margin = if first.score > 0.0 {
+        (first.score - second) / first.score
+    } else {
+        0.0
+    };
+    (first.coverage * (0.7 + 0.3 * margin)).clamp(0.0, 1.0)
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+type DocFreqs = HashMap<String, (HashMap<String, u32>, u32)>;
+
+/// Reads every document's display fields and terms from the index (the inverted index gives
+/// the terms, so nothing is analyzed twice).
+fn read_documents(
+    searcher: &Searcher,
+    fields: &Fields,
+    languages: &[String],
+) -> anyhow::Result<(DocTable, Vec<DocDisplay>, DocFreqs)> {
+    let mut segment_offsets = Vec::new();
+    let mut docs = Vec::new();
+    let mut doc_lang = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        segment_offsets.push(docs.len());
+        let store = segment.get_store_reader(1)?;
+        for doc_id in 0..segment.max_doc() {
+            let doc: TantivyDocument = store.get(doc_id)?;
+            let text = |f| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
+            docs.push(DocDisplay {
+                url: text(fields.url),
+                page: text(fields.page),
+                question: text(fields.question),
+            });
+            doc_lang.push(text(fields.lang));
+        }
+        let _ = ord;
+    }
+    let mut terms: Vec<DocTerms> = (0..docs.len()).map(|_| DocTerms::default()).collect();
+    let mut freqs: DocFreqs = HashMap::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let offset = segment_offsets[ord];
+        for lang in languages {
+            for part in Part::ALL {
+                let Some(field) = fields.get(lang, part) else {
+                    continue;
+                };
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted.terms().stream()?;
+                while stream.advance() {
+                    let term = String::from_utf8_lossy(stream.key()).into_owned();
+                    let mut postings = inverted
+                        .read_postings_from_terminfo(stream.value(), IndexRecordOption::Basic)?;
+                    while postings.doc() != TERMINATED {
+                        let dt = &mut terms[offset + postings.doc() as usize];
+                        let set = match part {
+                            Part::Question => &mut dt.question,
+                            Part::Body => &mut dt.body,
+                            _ => &mut dt.context,
+                        };
+                        set.insert(term.clone());
+                        postings.advance();
+                    }
+                }
+            }
+        }
+    }
+    for (i, dt) in terms.iter().enumerate() {
+        let entry = freqs.entry(doc_lang[i].clone()).or_default();
+        entry.1 += 1;
+        let mut all: Vec<&String> = dt
+            .question
+            .iter()
+            .chain(&dt.context)
+            .chain(&dt.body)
+            .collect();
+        all.sort();
+        all.dedup();
+        for t in all {
+            *entry.0.entry(t.clone()).or_default() += 1;
+        }
+    }
+    Ok((
+        DocTable {
+            segment_offsets,
+            terms,
+        },
+        docs,
+        freqs,
+    ))
+}

