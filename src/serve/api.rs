@@ -14,6 +14,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
+mod answerer;
 pub mod engine;
 pub mod error;
 mod handlers;
@@ -91,6 +92,11 @@ pub async fn shutdown_signal() {
         _ = tokio::signal::ctrl_c() => {}
         () = terminate => {}
     }
+}
+
+/// Runs `guichet api` with the answer index (see [`run_with`]).
+pub fn run(opts: ApiOptions) -> anyhow::Result<()> {
+    run_with::<crate::answer::Answerer>(opts)
 }
 
 /// Runs `guichet api` to the end: builds its own multi-threaded tokio runtime (so call it from

@@ -8,13 +8,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-/// One post to answer, as received from a bot.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Post {
-    pub text: String,
-    pub id: Option<String>,
-    pub lang: Option<String>,
-}
+pub use crate::answer::Post;
 
 /// The kind of decision an answer carries, counted in `/metrics`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ pub struct Limits {
     pub max_text_chars: usize,
     /// Most posts in one batch.
     pub max_batch: usize,
-    /// Results per answer when the request does not say (`top`).
+    /// Results per answer when the request does not say (`top`): as `guichet ask`.
     pub default_top: usize,
     /// Most results per answer a request may ask for.
     pub max_top: usize,
@@ -37,7 +37,7 @@ impl Default for Limits {
         Limits {
             max_text_chars: 4000,
             max_batch: 100,
-            default_top: 3,
+            default_top: crate::answer::ask::DEFAULT_TOP,
             max_top: 20,
             // 100 posts of 4,000 characters, with room for multi-byte characters and escapes.
             max_body_bytes: 2 * 1024 * 1024,
