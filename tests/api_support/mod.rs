@@ -49,6 +49,17 @@ impl TestServer {
         panic!("the service never served index version {version}");
     }
 
+    /// Waits until `/metrics` has `line` (bounded: fails after about 10 s).
+    pub async fn wait_for_metric(&self, line: &str) {
+        for _ in 0..1000 {
+            if get(self.addr, "/metrics").await.text().lines().any(|l| l == line) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("/metrics never had {line:?}");
+    }
+
     /// Signals shutdown without waiting.
     pub fn signal_shutdown(&mut self) {
         if let Some(tx) = self.shutdown.take() {
