@@ -124,13 +124,18 @@ pub fn run_with<E: Engine>(opts: ApiOptions) -> anyhow::Result<()> {
     })
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default `info`), and logs panics by location only:
-/// a panic message may quote a post, which may carry a social insurance number.
+/// Logs to stderr, filtered by `RUST_LOG` (default `info`), and panics as [`install_panic_hook`].
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Already set when a caller installed its own subscriber: keep that one.
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    install_panic_hook();
+}
+
+/// Logs panics through `tracing` by location only, instead of printing their message: a panic
+/// message may quote a post, which may carry a social insurance number. Process-wide.
+pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let location = info
             .location()

@@ -2,7 +2,7 @@
 //!
 //! Body: `{"error": {"status": 400, "code": "missing_text", "message": "..."}}`. `code` is stable
 //! for bots to match on; `message` says what is wrong and where, and never repeats the text of
-//! a post (it may hold a social insurance number).
+//! a post; any social insurance number it could quote is masked.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -77,7 +77,12 @@ struct Inner<'a> {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = serde_json::to_vec(&Body {
-            error: Inner { status: self.status.as_u16(), code: self.code, message: &self.message },
+            error: Inner {
+                status: self.status.as_u16(),
+                code: self.code,
+                // Messages quote values only in passing (JSON parse errors do); masked anyway.
+                message: &crate::answer::mask::mask_sin(&self.message),
+            },
         })
         .expect("an error body always serialises");
         let mut response = (self.status, body).into_response();

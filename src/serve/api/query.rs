@@ -64,9 +64,9 @@ fn decode(raw: &str) -> Result<String, String> {
     })
 }
 
-/// A parameter name fit for an error message: short, and quoted.
+/// A value fit for an error message: masked, short and quoted.
 pub fn printable(name: &str) -> String {
-    let short: String = name.chars().take(40).collect();
+    let short: String = crate::answer::mask::mask_sin(name).chars().take(40).collect();
     format!("{short:?}")
 }
 
