@@ -52,8 +52,18 @@ cleanup() {
 trap cleanup EXIT
 
 cp -r "$CORPUS" "$work/kb"
+# A publication is a full `guichet build` (site and answer index). While `build` does not
+# write the answer index yet, `guichet index` publishes it right after.
+publish() {
+  "$bin" --root "$work/kb" build && { [[ $index_by_build == 1 ]] || "$bin" --root "$work/kb" index; }
+}
 echo "== first build of $(basename "$CORPUS")"
+index_by_build=1
 "$bin" --root "$work/kb" build >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+if [[ ! -d $work/kb/.guichet/index ]]; then
+  index_by_build=0
+  "$bin" --root "$work/kb" index >>"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+fi
 
 # One GET target per post; wrk cycles through them.
 jq -r '"/api/answer?q=\(.text | @uri)&lang=\(.lang)&id=\(.id)"' "$POSTS_SOURCE" >"$work/targets"
@@ -76,7 +86,7 @@ if [[ $PUBLISH == 1 ]]; then
   (
     for _ in $(seq "$DURATION"); do
       started=$(date +%s%3N)
-      if "$bin" --root "$work/kb" build >>"$work/build.log" 2>&1; then
+      if publish >>"$work/build.log" 2>&1; then
         echo ok >>"$work/published"
       else
         echo failed >>"$work/published"
@@ -111,8 +121,9 @@ server=""
 
 metric() { awk -v m="$1" '$1 == m { print $2 }' <<<"$metrics"; }
 failed_builds=$(grep -c failed "$work/published" 2>/dev/null || true)
-server_errors=$(awk '/^guichet_api_requests_total/ && /status="5/ { n += $2 } END { print n + 0 }' <<<"$metrics")
-client_errors=$(awk '/^guichet_api_requests_total/ && /status="4/ { n += $2 } END { print n + 0 }' <<<"$metrics")
+# Answers only: /healthz answers 503 while the script waits for the service to be ready.
+server_errors=$(awk '/^guichet_api_requests_total\{route="\/api\/answer"/ && /status="5/ { n += $2 } END { print n + 0 }' <<<"$metrics")
+client_errors=$(awk '/^guichet_api_requests_total\{route="\/api\/answer"/ && /status="4/ { n += $2 } END { print n + 0 }' <<<"$metrics")
 reloads_ok=$(metric 'guichet_api_index_reloads_total{result="ok"}')
 reloads_failed=$(metric 'guichet_api_index_reloads_total{result="failed"}')
 
