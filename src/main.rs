@@ -92,9 +92,15 @@ enum Command {
         index: Option<PathBuf>,
         question: Option<String>,
     },
-    /// Write only the answer index into ROOT/.guichet/index (until `build` writes it).
-    #[command(hide = true)]
-    Index,
+    /// Serve the answer API to reply bots; picks up new builds of the index without restart.
+    Api {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: std::net::SocketAddr,
+        /// Index folder (default: <root>/.guichet/index/).
+        #[arg(long)]
+        index: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -105,6 +111,7 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(cli) {
         Ok(code) => code,
@@ -162,17 +169,6 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             guichet::answer::ask::run(&opts)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Index => {
-            let site = guichet::content::load(&cli.root, &Default::default())?;
-            let dir = guichet::answer::ask::default_index_dir(&cli.root);
-            if dir.exists() {
-                std::fs::remove_dir_all(&dir)?;
-            }
-            std::fs::create_dir_all(&dir)?;
-            let stats = guichet::index::write_index(&site, &dir)?;
-            eprintln!("answer index: {} questions, {} introductions", stats.entries, stats.intros);
-            Ok(ExitCode::SUCCESS)
-        }
         Command::Init { dir } => {
             let written = guichet::init::init(&dir)?;
             for f in &written {
@@ -184,6 +180,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 dir.display()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Api { listen, index } => {
+            guichet::serve::api::run(guichet::serve::api::ApiOptions { root: cli.root, index, listen })
+                .map(|()| ExitCode::SUCCESS)
         }
     }
 }

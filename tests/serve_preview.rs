@@ -413,7 +413,7 @@ fn api_answer_is_the_json_of_ask() {
     let q = "Quand est-il versé, le crédit?";
     let served = answer(&server, q);
     let root = kb.path().to_str().unwrap();
-    assert!(guichet(&["--root", root, "index"]).status.success());
+    assert!(guichet(&["--root", root, "build"]).status.success());
     let out = guichet(&["--root", root, "ask", "--json", q]);
     assert!(out.status.success(), "{}", stderr(&out));
     let asked: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

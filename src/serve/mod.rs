@@ -1,3 +1,4 @@
-//! Servers: the authors' live preview.
+//! Servers: the authors' live preview and the bot answer API.
 
+pub mod api;
 pub mod preview;
