@@ -75,3 +75,19 @@ fn a_broken_template_override_names_the_template() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("templates/page.html"), "{}", stderr(&out));
 }
+
+#[test]
+fn static_files_are_copied_as_is_over_the_theme_assets() {
+    let mut files = valid_files();
+    files.push(("static/docs/guide.txt", "guide v1".into()));
+    files.push(("static/guichet.css", "/* my own stylesheet */".into()));
+    let kb = write_kb(&files);
+    let out = build(kb.path(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(kb.path().join("site/docs/guide.txt")).unwrap(), "guide v1");
+    assert_eq!(
+        std::fs::read_to_string(kb.path().join("site/guichet.css")).unwrap(),
+        "/* my own stylesheet */"
+    );
+    assert!(kb.path().join("site/guichet.js").is_file(), "other theme assets stay");
+}
