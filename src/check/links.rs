@@ -1,8 +1,6 @@
 //! Internal links and deep links written in pages must land on something that is published.
 
-use std::collections::HashMap;
-
-use crate::content::{Page, PageId, Site};
+use crate::content::{Page, Site};
 use crate::diagnostics::Diagnostic;
 
 /// What a site path resolves to.
@@ -15,12 +13,7 @@ enum Target<'s> {
 /// Every internal link (`/fr/...`, `#anchor`) that does not resolve to a published page,
 /// alias, anchor or file. `files` are the other published files, as site paths (`/logo.svg`).
 pub fn broken_links(site: &Site, files: &[String]) -> Vec<Diagnostic> {
-    let aliases: HashMap<&str, PageId> = site
-        .pages
-        .iter()
-        .enumerate()
-        .flat_map(|(id, p)| p.aliases.iter().map(move |a| (a.as_str(), id)))
-        .collect();
+    let aliases = site.alias_targets();
     let resolve = |path: &str| -> Option<Target<'_>> {
         if let Some(page) = site.page_by_path(path) {
             return Some(Target::Page(page));

@@ -7,7 +7,7 @@
 //! another page stays covered only when its whole old page becomes an alias of the new one.
 //! Draft pages are never recorded: they were not published.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -93,12 +93,7 @@ impl Manifest {
 /// Every URL and anchor of `previous` that `site` no longer publishes, as errors: one per URL
 /// or anchor, in the file that dropped it, with what to do.
 pub fn removals(previous: &Manifest, site: &Site) -> Vec<Diagnostic> {
-    let aliases: HashMap<&str, PageId> = site
-        .pages
-        .iter()
-        .enumerate()
-        .flat_map(|(id, p)| p.aliases.iter().map(move |a| (a.as_str(), id)))
-        .collect();
+    let aliases = site.alias_targets();
     let reached = |path: &str| -> Option<PageId> {
         site.by_path.get(path).copied().or_else(|| aliases.get(path).copied())
     };

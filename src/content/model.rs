@@ -132,6 +132,12 @@ impl Site {
         self.pages.iter().enumerate().filter(move |(_, p)| p.lang == lang)
     }
 
+    /// Every alias path with the page it redirects to.
+    pub fn alias_targets(&self) -> HashMap<&str, PageId> {
+        let pages = self.pages.iter().enumerate();
+        pages.flat_map(|(id, p)| p.aliases.iter().map(move |a| (a.as_str(), id))).collect()
+    }
+
     /// Number of question entries over the whole site.
     pub fn question_count(&self) -> usize {
         self.pages.iter().map(|p| p.entries.len()).sum()
