@@ -91,3 +91,21 @@ fn static_files_are_copied_as_is_over_the_theme_assets() {
     );
     assert!(kb.path().join("site/guichet.js").is_file(), "other theme assets stay");
 }
+
+#[test]
+fn templates_get_the_section_translations_and_deadlines_of_a_page() {
+    let mut files = valid_files();
+    files[2].1 = page(
+        "title = \"Crédit\"\ntranslation_key = \"credit\"\naliases = [\"/fr/vieux-credit/\"]\n\n[[deadlines]]\ndate = 2000-01-31\nlabel = \"Ancienne date\"",
+        "## Qui a droit? {#admissibilite}\n\nVous.\n\n## Quand est-il versé?\n\nEn juillet. Voir [délais](/fr/particuliers/delais/#date).\n",
+    );
+    files.push((
+        "templates/page.html",
+        "{{ section.title }}|{% for t in translations %}{{ t.lang }}:{{ t.path }}{% endfor %}|{% for d in page.deadlines %}{{ d.label }}={{ d.past }}{% endfor %}".into(),
+    ));
+    let kb = write_kb(&files);
+    let out = build(kb.path(), &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(kb.path().join("site/fr/particuliers/credit/index.html")).unwrap();
+    assert_eq!(text, "Particuliers|en:/en/individuals/credit/|Ancienne date=true");
+}

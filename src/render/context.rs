@@ -170,6 +170,17 @@ pub fn page(r: &Renderer<'_>, id: PageId) -> Value {
     map.insert("languages".into(), json!(languages(site, page)));
     map.insert("alternates".into(), json!(alternates(site, page)));
     map.insert("breadcrumbs".into(), json!(breadcrumbs(site, page)));
+    map.insert("section".into(), page.parent.map_or(Value::Null, |p| summaries(site, &[p]).remove(0)));
+    let translations: Vec<Value> = page
+        .translations
+        .iter()
+        .map(|&t| {
+            let mut v = summaries(site, &[t]).remove(0);
+            v["lang"] = json!(site.pages[t].lang);
+            v
+        })
+        .collect();
+    map.insert("translations".into(), Value::Array(translations));
     map.insert("children".into(), json!(summaries(site, &page.children)));
     let crumbs: Vec<(String, String)> = breadcrumbs(site, page)
         .iter()
