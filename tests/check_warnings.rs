@@ -187,3 +187,16 @@ fn unknown_check_setting_is_an_error() {
     assert!(text.contains("config.toml"), "{text}");
     assert!(text.contains("max_age"), "{text}");
 }
+
+#[test]
+fn unknown_front_matter_key() {
+    let files = with(
+        clean_files(),
+        "content/fr/credit.md",
+        page(
+            "title = \"Crédit\"\ntranslation_key = \"credit\"\ntgas = [\"x\"]",
+            "## Qui a droit? {#admissibilite}\n\nVous.\n",
+        ),
+    );
+    assert_one_warning(&files, &["content/fr/credit.md:4: warning:", "unknown front matter key `tgas`"]);
+}

@@ -26,6 +26,11 @@ pub fn warnings(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
             None => d,
         };
 
+        for key in &page.unknown_keys {
+            let d = Diagnostic::warning(source.clone(), format!("unknown front matter key `{key}` is ignored"))
+                .help("check its spelling: the keys are title, description, translation_key, tags, updated, aliases, weight, draft and [[deadlines]]");
+            out.push(at(d, line_of(&format!("{key} ="))));
+        }
         if let Some(d) = missing_translations(site, page) {
             let line = line_of("translation_key");
             out.push(at(d, line.or(Some(2))));

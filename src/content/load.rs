@@ -396,6 +396,7 @@ fn into_page(file: ParsedFile, base: &str) -> Page {
         .collect();
     deadlines.sort();
     Page {
+        unknown_keys: front.extra.keys().cloned().collect(),
         kind,
         permalink: format!("{base}{path}"),
         lang,
@@ -429,6 +430,7 @@ pub fn normalize_link_path(p: &str) -> String {
 
 fn generated_home(lang: &str, path: &str, config: &Config, base: &str) -> Page {
     Page {
+        unknown_keys: Vec::new(),
         kind: PageKind::Home,
         lang: lang.to_string(),
         source: None,

@@ -78,6 +78,9 @@ pub struct Page {
     pub children: Vec<PageId>,
     /// The same content in the other languages (same `translation_key`), in language order.
     pub translations: Vec<PageId>,
+    /// Front matter keys that are not part of the content format (kept for `check` to warn).
+    #[serde(skip)]
+    pub unknown_keys: Vec<String>,
     /// Line of the first body line in the source file (1-based), to report body positions.
     #[serde(skip)]
     pub body_line: usize,
