@@ -142,29 +142,39 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let renderer = Renderer::new(&site, &theme);
     let outputs = renderer.outputs();
-    let bar = progress_bar(outputs.len());
-    renderer
-        .write(&outputs, &new_site, &|| {
-            if let Some(b) = &bar {
-                b.inc(1)
-            }
-        })
-        .map_err(BuildError::Invalid)?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    renderer.copy_static(&new_site).map_err(BuildError::Invalid)?;
-    tracing::debug!(elapsed = ?start.elapsed(), "rendered");
-
     let new_index = staging.path().join("index");
     std::fs::create_dir_all(&new_index).context("cannot create the staging index folder")?;
-    crate::index::write_index(&site, &new_index).map_err(|e| {
+    // The index writer (one thread) runs beside the rendering (rayon's pool): rendering waits
+    // on the file system much of the time.
+    let (rendered, indexed) = rayon::join(
+        || -> Result<(), BuildError> {
+            let bar = progress_bar(outputs.len());
+            let tick = || {
+                if let Some(b) = &bar {
+                    b.inc(1)
+                }
+            };
+            renderer.write(&outputs, &new_site, &tick).map_err(BuildError::Invalid)?;
+            if let Some(b) = bar {
+                b.finish_and_clear();
+            }
+            renderer.copy_static(&new_site).map_err(BuildError::Invalid)?;
+            tracing::debug!(elapsed = ?start.elapsed(), "rendered");
+            Ok(())
+        },
+        || {
+            let stats = crate::index::write_index(&site, &new_index);
+            tracing::debug!(elapsed = ?start.elapsed(), "indexed");
+            stats
+        },
+    );
+    rendered?;
+    indexed.map_err(|e| {
         BuildError::Invalid(Diagnostics(vec![
             crate::diagnostics::Diagnostic::error(opts.root.join("synonyms.toml"), format!("{e:#}"))
                 .help("the answer index could not be written: fix the file named above"),
         ]))
     })?;
-    tracing::debug!(elapsed = ?start.elapsed(), "indexed");
 
     // The site first, then the index: a bot never sees an index newer than the site it links to.
     let state = opts.state_dir();
