@@ -18,6 +18,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use crate::index::analyzer::analyze;
 use crate::index::schema::{Fields, Part};
 
+use super::intent::{INTENTS, IntentSet};
 use super::synonyms::Expander;
 
 /// Weight of each part of a document.
@@ -40,6 +41,9 @@ const FUZZY_MIN_LEN: usize = 5;
 const COVERAGE_FLOOR: f32 = 0.2;
 /// Weight of a page introduction against a question: on a tie, the precise deep link wins.
 const INTRO_WEIGHT: f32 = 0.8;
+/// Bonus of a candidate whose heading asks the same type of question as the post (a date, an
+/// amount...): on the dev set, 0.2 to 0.5 gain the same; 0.3 sits in the middle.
+const INTENT_BOOST: f32 = 0.3;
 /// How many candidates are re-scored.
 const CANDIDATES: usize = 30;
 
@@ -65,6 +69,8 @@ pub struct DocTerms {
     pub body: HashSet<String>,
     /// Whether the document is a page introduction rather than a question.
     pub intro: bool,
+    /// The question types its heading asks.
+    pub intents: IntentSet,
 }
 
 /// One scored candidate.
@@ -114,6 +120,7 @@ impl LangIndex {
     ) -> tantivy::Result<Matched> {
         let mut analyzer = self.analyzer.clone();
         let terms = analyze(&mut analyzer, text);
+        let intents = INTENTS.of(text, &self.lang);
         let mut unique: Vec<&String> = Vec::new();
         for t in &terms {
             if !unique.contains(&t) {
@@ -189,7 +196,13 @@ impl LangIndex {
                     .sum();
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
                 // A document that speaks about little of the post ranks lower.
-                let score = score * (COVERAGE_FLOOR + coverage) * if dt.intro { INTRO_WEIGHT } else { 1.0 };
+                let mut score = score * (COVERAGE_FLOOR + coverage);
+                if dt.intro {
+                    score *= INTRO_WEIGHT;
+                }
+                if intents.shares(dt.intents) {
+                    score *= 1.0 + INTENT_BOOST;
+                }
                 Candidate { doc, score, coverage }
             })
             .collect();

@@ -1,0 +1,132 @@
+//! Question types: does a post ask for a date, an amount, who is eligible, how or why?
+//!
+//! Posts and question headings often share the type of question without sharing a word ("due
+//! quand?" and "Quelle est la date limite...?", "combien max?" and "Comment le crédit est-il
+//! calculé?"). The types and their words per language live in `intents.toml`; matching is done
+//! on folded text (lower case, no accents), so authors and posts may write accents or not.
+
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use super::accents::fold;
+
+/// The question types a text asks, one bit per type of `intents.toml` (at most 32).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IntentSet(u32);
+
+impl IntentSet {
+    /// Whether the two texts ask at least one type of question in common.
+    pub fn shares(self, other: IntentSet) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct IntentsFile {
+    intent: Vec<IntentFile>,
+}
+
+#[derive(Debug, Deserialize)]
+struct IntentFile {
+    name: String,
+    #[serde(default)]
+    fr: Vec<String>,
+    #[serde(default)]
+    en: Vec<String>,
+}
+
+/// One compiled question type.
+#[derive(Debug)]
+struct Intent {
+    name: String,
+    fr: Vec<Regex>,
+    en: Vec<Regex>,
+}
+
+/// The compiled table of question types.
+#[derive(Debug)]
+pub struct Intents {
+    intents: Vec<Intent>,
+}
+
+/// The built-in table.
+pub static INTENTS: LazyLock<Intents> =
+    LazyLock::new(|| Intents::parse(include_str!("intents.toml")).expect("intents.toml is valid"));
+
+impl Intents {
+    /// Parses and compiles a table of question types.
+    pub fn parse(text: &str) -> anyhow::Result<Intents> {
+        let file: IntentsFile = toml::from_str(text)?;
+        anyhow::ensure!(file.intent.len() <= 32, "at most 32 question types, found {}", file.intent.len());
+        let compile = |patterns: &[String]| -> anyhow::Result<Vec<Regex>> {
+            patterns.iter().map(|p| Ok(RegexBuilder::new(p).case_insensitive(true).build()?)).collect()
+        };
+        let intents = file
+            .intent
+            .iter()
+            .map(|i| Ok(Intent { name: i.name.clone(), fr: compile(&i.fr)?, en: compile(&i.en)? }))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Intents { intents })
+    }
+
+    /// The question types `text`, written in `lang`, asks. Languages without patterns ask none.
+    pub fn of(&self, text: &str, lang: &str) -> IntentSet {
+        let folded = fold(text);
+        let mut set = 0u32;
+        for (bit, intent) in self.intents.iter().enumerate() {
+            let patterns = match lang {
+                "fr" => &intent.fr,
+                "en" => &intent.en,
+                _ => continue,
+            };
+            if patterns.iter().any(|re| re.is_match(&folded)) {
+                set |= 1 << bit;
+            }
+        }
+        IntentSet(set)
+    }
+
+    /// Names of the types in a set, for diagnostics.
+    pub fn names(&self, set: IntentSet) -> Vec<&str> {
+        let bits = self.intents.iter().enumerate();
+        bits.filter(|(bit, _)| set.0 & (1 << bit) != 0).map(|(_, i)| i.name.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str, lang: &str) -> Vec<String> {
+        INTENTS.names(INTENTS.of(text, lang)).into_iter().map(String::from).collect()
+    }
+
+    #[test]
+    fn a_post_and_a_heading_without_common_words_ask_for_the_same_date() {
+        let post = INTENTS.of("TPS/TVQ trimestrielle oct-déc, due quand?", "fr");
+        let heading = INTENTS.of("Quelle est la date limite pour produire ma déclaration?", "fr");
+        assert!(post.shares(heading));
+        assert_eq!(names("When are instalments due?", "en"), ["date"]);
+    }
+
+    #[test]
+    fn accents_do_not_matter() {
+        assert_eq!(names("À combien s'élève le crédit?", "fr"), ["amount"]);
+        assert_eq!(names("A combien s'eleve le credit", "fr"), ["amount"]);
+        assert_eq!(names("Comment le crédit est-il calculé?", "fr"), ["amount", "how"]);
+    }
+
+    #[test]
+    fn types_are_read_in_the_text_language_only() {
+        assert_eq!(names("Who is eligible?", "en"), ["who"]);
+        assert!(INTENTS.of("Who is eligible?", "fr").is_empty());
+        assert!(INTENTS.of("Le crédit pour solidarité", "fr").is_empty());
+        assert!(!INTENTS.of("why", "en").shares(INTENTS.of("how do I apply", "en")));
+    }
+}
