@@ -16,6 +16,7 @@ pub mod policy;
 pub mod query;
 pub mod reply;
 pub mod synonyms;
+pub mod typos;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -140,6 +141,7 @@ impl Answerer {
                     lang: lang.clone(),
                     analyzer: analyzer_for(lang),
                     expander: Expander::new(&meta.synonyms, lang),
+                    vocabulary: typos::Vocabulary::new(freq.keys().map(String::as_str)),
                     doc_freq: freq,
                     docs: count,
                 };
@@ -285,15 +287,15 @@ fn read_documents(
         }
         let _ = ord;
     }
-    let mut terms: Vec<DocTerms> =
-        docs.iter()
-            .zip(&doc_lang)
-            .map(|(d, lang)| DocTerms {
-                intro: !d.url.contains('#'),
-                intents: intent::INTENTS.of(&d.question, lang),
-                ..DocTerms::default()
-            })
-            .collect();
+    let mut terms: Vec<DocTerms> = docs
+        .iter()
+        .zip(&doc_lang)
+        .map(|(d, lang)| DocTerms {
+            intro: !d.url.contains('#'),
+            intents: intent::INTENTS.of(&d.question, lang),
+            ..DocTerms::default()
+        })
+        .collect();
     let mut freqs: DocFreqs = HashMap::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let offset = segment_offsets[ord];

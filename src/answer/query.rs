@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, Term};
@@ -20,6 +20,7 @@ use crate::index::schema::{Fields, Part};
 
 use super::intent::{INTENTS, IntentSet};
 use super::synonyms::Expander;
+use super::typos::Vocabulary;
 
 /// Weight of each part of a document.
 const BOOSTS: [(Part, f32); 5] = [
@@ -56,6 +57,8 @@ pub struct LangIndex {
     /// Number of this language's documents containing a term, in any part.
     pub doc_freq: HashMap<String, u32>,
     pub docs: u32,
+    /// Every term of the language, for typo tolerance.
+    pub vocabulary: Vocabulary,
 }
 
 /// A document's terms, for re-scoring.
@@ -134,23 +137,44 @@ impl LangIndex {
             .map(|t| (t.as_str(), 1.0))
             .chain(synonyms.iter().map(|t| (t.as_str(), SYNONYM_WEIGHT)));
         for (term, weight) in weighted {
-            let known = self.doc_freq.contains_key(term);
+            // A word the index does not know may be a typo of words it knows: they count, at a
+            // lower constant weight (tf and idf of a guess mean little).
+            let near = if self.doc_freq.contains_key(term) {
+                None
+            } else if term.chars().count() >= FUZZY_MIN_LEN && !term.chars().any(|c| c.is_ascii_digit()) {
+                let distance = if term.chars().count() >= 8 { 2 } else { 1 };
+                Some(self.vocabulary.near(term, distance)).filter(|near| !near.is_empty())
+            } else {
+                continue;
+            };
             for (part, boost) in BOOSTS {
                 let Some(field) = fields.get(&self.lang, part) else {
                     continue;
                 };
-                let t = Term::from_field_text(field, term);
-                if known {
-                    let q = TermQuery::new(t, IndexRecordOption::WithFreqs);
-                    clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost * weight))));
-                } else if term.chars().count() >= FUZZY_MIN_LEN && !term.chars().any(|c| c.is_ascii_digit()) {
-                    let distance = if term.chars().count() >= 8 { 2 } else { 1 };
-                    let q = FuzzyTermQuery::new(t, distance, true);
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(q), boost * weight * FUZZY_WEIGHT)),
-                    ));
-                }
+                let q: Box<dyn Query> = match &near {
+                    None => Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, term),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                        boost * weight,
+                    )),
+                    Some(near) => {
+                        let any: Vec<(Occur, Box<dyn Query>)> = near
+                            .iter()
+                            .map(|t| {
+                                let q =
+                                    TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::Basic);
+                                (Occur::Should, Box::new(q) as Box<dyn Query>)
+                            })
+                            .collect();
+                        Box::new(ConstScoreQuery::new(
+                            Box::new(BooleanQuery::new(any)),
+                            boost * weight * FUZZY_WEIGHT,
+                        ))
+                    }
+                };
+                clauses.push((Occur::Should, q));
             }
         }
         for pair in terms.windows(2) {
