@@ -287,16 +287,10 @@ fn read_documents(
         }
         let _ = ord;
     }
-    let mut terms: Vec<DocTerms> = docs
-        .iter()
-        .zip(&doc_lang)
-        .map(|(d, lang)| DocTerms {
-            intro: !d.url.contains('#'),
-            intents: intent::INTENTS.of(&d.question, lang),
-            ..DocTerms::default()
-        })
-        .collect();
-    let mut freqs: DocFreqs = HashMap::new();
+    // Terms are numbered once; a document keeps the sorted numbers of its terms (all parts),
+    // which is all re-scoring needs and far cheaper to build than sets of strings.
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut per_doc: Vec<Vec<u32>> = vec![Vec::new(); docs.len()];
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let offset = segment_offsets[ord];
         for lang in languages {
@@ -307,32 +301,53 @@ fn read_documents(
                 let inverted = segment.inverted_index(field)?;
                 let mut stream = inverted.terms().stream()?;
                 while stream.advance() {
-                    let term = String::from_utf8_lossy(stream.key()).into_owned();
+                    let key = String::from_utf8_lossy(stream.key());
+                    let next = ids.len() as u32;
+                    let id = match ids.get(key.as_ref()) {
+                        Some(id) => *id,
+                        None => *ids.entry(key.into_owned()).or_insert(next),
+                    };
                     let mut postings =
                         inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::Basic)?;
                     while postings.doc() != TERMINATED {
-                        let dt = &mut terms[offset + postings.doc() as usize];
-                        let set = match part {
-                            Part::Question => &mut dt.question,
-                            Part::Body => &mut dt.body,
-                            _ => &mut dt.context,
-                        };
-                        set.insert(term.clone());
+                        per_doc[offset + postings.doc() as usize].push(id);
                         postings.advance();
                     }
                 }
             }
         }
     }
-    for (i, dt) in terms.iter().enumerate() {
-        let entry = freqs.entry(doc_lang[i].clone()).or_default();
-        entry.1 += 1;
-        let mut all: Vec<&String> = dt.question.iter().chain(&dt.context).chain(&dt.body).collect();
-        all.sort();
-        all.dedup();
-        for t in all {
-            *entry.0.entry(t.clone()).or_default() += 1;
-        }
+    let mut names = vec![""; ids.len()];
+    for (term, id) in &ids {
+        names[*id as usize] = term;
     }
-    Ok((DocTable { segment_offsets, terms }, docs, freqs))
+    let mut counts: HashMap<&str, (Vec<u32>, u32)> = HashMap::new();
+    let mut terms = Vec::with_capacity(docs.len());
+    for ((d, lang), mut doc_terms) in docs.iter().zip(&doc_lang).zip(per_doc) {
+        doc_terms.sort_unstable();
+        doc_terms.dedup();
+        let (count, total) = counts.entry(lang).or_insert_with(|| (vec![0; names.len()], 0));
+        *total += 1;
+        for id in &doc_terms {
+            count[*id as usize] += 1;
+        }
+        terms.push(DocTerms {
+            terms: doc_terms,
+            intro: !d.url.contains('#'),
+            intents: intent::INTENTS.of(&d.question, lang),
+        });
+    }
+    let freqs: DocFreqs = counts
+        .into_iter()
+        .map(|(lang, (count, total))| {
+            let freq = count
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(id, n)| (names[id].to_string(), *n))
+                .collect();
+            (lang.to_string(), (freq, total))
+        })
+        .collect();
+    Ok((DocTable { segment_offsets, terms, ids }, docs, freqs))
 }

@@ -7,7 +7,7 @@
 //! The best candidates are then re-scored with their coverage of the post's terms, which also
 //! drives the confidence.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
@@ -64,12 +64,8 @@ pub struct LangIndex {
 /// A document's terms, for re-scoring.
 #[derive(Debug, Default)]
 pub struct DocTerms {
-    /// Terms of the question heading.
-    pub question: HashSet<String>,
-    /// Terms of the title, tags and description.
-    pub context: HashSet<String>,
-    /// Terms of the body.
-    pub body: HashSet<String>,
+    /// Numbers ([`DocTable::ids`]) of the terms of all its parts, sorted.
+    pub terms: Vec<u32>,
     /// Whether the document is a page introduction rather than a question.
     pub intro: bool,
     /// The question types its heading asks.
@@ -91,6 +87,8 @@ pub struct Candidate {
 pub struct DocTable {
     pub segment_offsets: Vec<usize>,
     pub terms: Vec<DocTerms>,
+    /// Number of every term of the index.
+    pub ids: HashMap<String, u32>,
 }
 
 impl DocTable {
@@ -206,17 +204,17 @@ impl LangIndex {
 
         // Re-score with coverage: how much of the post the document speaks about.
         let total: f32 = unique.iter().map(|t| self.idf(t)).sum();
+        let weighted_ids: Vec<(u32, f32)> =
+            unique.iter().filter_map(|t| Some((*table.ids.get(t.as_str())?, self.idf(t)))).collect();
         let mut candidates: Vec<Candidate> = top
             .into_iter()
             .map(|(score, address)| {
                 let doc = table.global(address);
                 let dt = &table.terms[doc];
-                let covered: f32 = unique
+                let covered: f32 = weighted_ids
                     .iter()
-                    .filter(|t| {
-                        dt.question.contains(**t) || dt.context.contains(**t) || dt.body.contains(**t)
-                    })
-                    .map(|t| self.idf(t))
+                    .filter(|(id, _)| dt.terms.binary_search(id).is_ok())
+                    .map(|(_, idf)| idf)
                     .sum();
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
                 // A document that speaks about little of the post ranks lower.
