@@ -141,7 +141,11 @@ impl LangIndex {
                 None
             } else if term.chars().count() >= FUZZY_MIN_LEN && !term.chars().any(|c| c.is_ascii_digit()) {
                 let distance = if term.chars().count() >= 8 { 2 } else { 1 };
-                Some(self.vocabulary.near(term, distance)).filter(|near| !near.is_empty())
+                let near = self.vocabulary.near(term, distance);
+                if near.is_empty() {
+                    continue;
+                }
+                Some(near)
             } else {
                 continue;
             };
