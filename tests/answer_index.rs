@@ -126,3 +126,37 @@ fn opening_a_folder_without_an_index_names_the_build_command() {
     let err = Answerer::open(dir.path()).err().unwrap().to_string();
     assert!(err.contains("guichet build"), "{err}");
 }
+
+#[test]
+fn a_misspelled_word_still_finds_its_page() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    // "soldarité" is in no page; "solidarité" is one edit away.
+    let answer = answerer.answer(&post("soldarité"), 5);
+    assert!(!answer.results.is_empty(), "no result for a one-letter typo");
+    assert!(answer.results[0].url.starts_with("https://aide.test/fr/particuliers/credit-solidarite/"));
+    // Short words get no tolerance: too many neighbours.
+    assert!(answerer.answer(&post("xyz"), 5).results.is_empty());
+}
+
+#[test]
+fn the_type_of_question_picks_between_headings_of_the_same_page() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |root| {
+        std::fs::write(
+            root.join("content/fr/particuliers/prime-bidon.md"),
+            "+++\ntitle = \"Prime bidon\"\n+++\n\n\
+             ## Quand la prime bidon est-elle versée? {#versement}\n\nEn mars.\n\n\
+             ## À combien s'élève la prime bidon? {#montant}\n\nCinq cents dollars.\n",
+        )
+        .unwrap();
+    });
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    // Neither post shares a word with either heading but "prime bidon": only the type of
+    // question (a date, an amount) separates them.
+    let first = |text: &str| answerer.answer(&post(text), 2).results[0].url.clone();
+    assert_eq!(first("prime bidon : échéance?"), "https://aide.test/fr/particuliers/prime-bidon/#versement");
+    assert_eq!(
+        first("prime bidon : quel pourcentage?"),
+        "https://aide.test/fr/particuliers/prime-bidon/#montant"
+    );
+}
