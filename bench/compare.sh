@@ -3,6 +3,7 @@
 #
 #   bench/compare.sh [N ...]          # default: 1000 10000
 #   RUNS=5 bench/compare.sh 1000
+#   KEEP_OUTPUT=1 bench/compare.sh 1000   # rebuilds over the previous output
 #
 # Generates the site with ../shared/bench/gen_corpus.py (one seed, three layouts), installs
 # Debian's hugo when missing, uses zola when it is on PATH, then builds each size RUNS times
@@ -32,9 +33,16 @@ mkdir -p "$WORK"
 run() {
   local tool=$1 dir=$2 log
   log=$(mktemp)
+  # Fresh builds by default: every tool starts without output, removed (and synced to disk)
+  # before the clock starts. KEEP_OUTPUT=1 times rebuilds over the previous output instead,
+  # which is what an author's next `build` does (guichet then replaces its whole site).
+  if [ -z "${KEEP_OUTPUT:-}" ]; then
+    rm -rf "$dir/guichet/site" "$dir/guichet/.guichet" "$dir/hugo/public" "$dir/zola/public"
+    sync
+  fi
   case $tool in
     guichet) /usr/bin/time -f "%e %M" -o "$log" "$GUICHET" --root "$dir/guichet" build >/dev/null 2>&1 ;;
-    hugo) (cd "$dir/hugo" && rm -rf public && /usr/bin/time -f "%e %M" -o "$log" hugo --quiet >/dev/null 2>&1) ;;
+    hugo) (cd "$dir/hugo" && /usr/bin/time -f "%e %M" -o "$log" hugo --quiet >/dev/null 2>&1) ;;
     zola) (cd "$dir/zola" && /usr/bin/time -f "%e %M" -o "$log" zola build --force >/dev/null 2>&1) ;;
   esac
   tail -n 1 "$log"
