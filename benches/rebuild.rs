@@ -20,6 +20,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use guichet::serve::preview::answers::Answers;
 use guichet::serve::preview::workspace::{Change, Workspace};
 
+// The allocator of the `guichet` binary, so that the figures are those of `serve`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The knowledge base of the synthetic site of `pages` pages, generated when missing.
 fn corpus(pages: usize) -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
