@@ -471,3 +471,52 @@ fn a_translation_change_updates_the_other_language_switcher() {
     assert!(server.body("/fr/particuliers/credit/").contains("href=\"/en/\""));
     server.stop();
 }
+
+/// The preview's answer index without the server: edit after edit (each deleting a good part of
+/// the index, so merges run), with the answerer opened again by another thread meanwhile, an
+/// answer always reflects the last edit.
+#[test]
+fn answers_follow_every_edit_while_reopened_in_the_background() {
+    use guichet::content::{LoadOptions, load};
+    use guichet::serve::preview::answers::Answers;
+
+    let kb = kb();
+    let answers = Arc::new(Answers::new(kb.path().join(".guichet/answers")));
+    let site = load(kb.path(), &LoadOptions::default()).unwrap();
+    answers.rebuild(&site).unwrap();
+    let source = PathBuf::from("content/fr/particuliers/delais.md");
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let refresher = {
+        let (answers, stop) = (Arc::clone(&answers), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                answers.refresh().unwrap();
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let first_question = |q: &str| -> String {
+        let json: serde_json::Value = serde_json::from_str(&answers.answer(q, None, 5).unwrap()).unwrap();
+        json["results"][0]["question"].as_str().unwrap_or_default().to_string()
+    };
+    let words = ["bateaux", "chevaux", "tracteurs", "vélos", "piscines", "serres"];
+    for round in 0..24 {
+        let word = words[round % words.len()];
+        write(
+            kb.path(),
+            source.to_str().unwrap(),
+            &page(
+                "title = \"Délais\"",
+                &format!(
+                    "## Date limite {{#date}}\n\nLe 30 avril.\n\n## Remboursement de la taxe sur les {word} {{#taxe}}\n\nDemandez le remboursement de la taxe sur les {word} avant le 1er juin.\n"
+                ),
+            ),
+        );
+        let site = load(kb.path(), &LoadOptions::default()).unwrap();
+        answers.update(&site, std::slice::from_ref(&source)).unwrap();
+        let found = first_question(&format!("remboursement de la taxe sur les {word}"));
+        assert_eq!(found, format!("Remboursement de la taxe sur les {word}"), "round {round}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    refresher.join().unwrap();
+}
