@@ -9,14 +9,16 @@
 //! `target/bench-sites/corpus-N/` (the same cache as `bench/compare.sh`), copied into a
 //! temporary folder beside it, and rendered and indexed in full before anything is measured.
 //! Each iteration rewrites one page with a different answer (or title), so every rebuild has
-//! something to do.
+//! something to do. The answer index is updated on disk as part of the edit; opening the
+//! answerer of `/api/answer` on the updated index is measured apart: `serve` does it in a
+//! thread of its own (`Answers::refresh`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use guichet::serve::preview::answers::Answers;
 use guichet::serve::preview::workspace::{Change, Workspace};
 
@@ -85,7 +87,7 @@ impl Fixture {
 
         let preview = root.join(".guichet/preview");
         let mut workspace = Workspace::new(root.clone(), false, preview.join("site")).unwrap();
-        let start = std::time::Instant::now();
+        let start = Instant::now();
         let rebuilt = workspace.rebuild(Change::Full).unwrap_or_else(|d| panic!("{d}"));
         let answers = Answers::new(preview.join("index"));
         answers.rebuild(workspace.site().unwrap()).unwrap();
@@ -131,9 +133,24 @@ fn rebuild(c: &mut Criterion) {
     let mut fx = Fixture::new();
     let mut group = c.benchmark_group("rebuild");
     group.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(10));
+    // Some iterations take seconds: the same number of iterations in every sample.
+    group.sampling_mode(SamplingMode::Flat);
     group.bench_function("edit one answer: pages + answer index", |b| b.iter(|| fx.edit(false, true)));
     group.bench_function("edit one answer: pages only", |b| b.iter(|| fx.edit(false, false)));
     group.bench_function("edit one title: pages + answer index", |b| b.iter(|| fx.edit(true, true)));
+    // Not part of the edit: `serve` opens the answerer again in a thread of its own.
+    group.bench_function("answerer opened again after an edit (background)", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                fx.edit(false, true);
+                let start = Instant::now();
+                fx.answers.refresh().unwrap();
+                spent += start.elapsed();
+            }
+            spent
+        })
+    });
     group.finish();
 }
 
