@@ -482,12 +482,19 @@ fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>) {
     }
     for id in 0..pages.len() {
         let mut children = std::mem::take(&mut pages[id].children);
-        children.sort_by(|&a, &b| {
-            let key = |p: &Page| (p.weight.is_none(), p.weight, p.title.to_lowercase());
-            key(&pages[a]).cmp(&key(&pages[b]))
-        });
+        sort_children(pages, &mut children);
         pages[id].children = children;
     }
+}
+
+/// The order of the children of a section or home page: by weight (pages without one last),
+/// then title, then place in the site.
+pub fn sort_children(pages: &[Page], children: &mut [PageId]) {
+    children.sort_unstable();
+    children.sort_by_cached_key(|&c| {
+        let p = &pages[c];
+        (p.weight.is_none(), p.weight, p.title.to_lowercase())
+    });
 }
 
 /// Pages that share a `translation_key` are translations of each other; one per language.

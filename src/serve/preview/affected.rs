@@ -33,17 +33,8 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> Plan {
 
     for source in changed {
         for (site, index) in [(old, &old_by_source), (new, &new_by_source)] {
-            let Some(&id) = index.get(source.as_path()) else { continue };
-            let page = &site.pages[id];
-            dirty.insert(&page.path);
-            let mut parent = page.parent;
-            while let Some(p) = parent {
-                dirty.insert(&site.pages[p].path);
-                parent = site.pages[p].parent;
-            }
-            dirty.extend(page.translations.iter().map(|&t| site.pages[t].path.as_str()));
-            if page.kind != PageKind::Page {
-                descendants(site, id, &mut dirty);
+            if let Some(&id) = index.get(source.as_path()) {
+                showing(site, id, &mut dirty);
             }
         }
     }
@@ -90,6 +81,45 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> Plan {
         _ => None,
     };
     Plan { render, remove, focus }
+}
+
+/// The plan after pages of `site` were edited in place: `before` holds each edited page as it
+/// was, by id. Nothing but the pages themselves and the order of children changed (same URLs,
+/// kinds, aliases and translations): [`plan`] of the site before and after gives the same.
+pub fn plan_in_place(site: &Site, before: &[(PageId, Page)]) -> Plan {
+    let mut dirty: HashSet<&str> = HashSet::new();
+    for &(id, _) in before {
+        showing(site, id, &mut dirty);
+    }
+    let mut render: Vec<Output> =
+        dirty.iter().filter_map(|path| site.by_path.get(*path)).map(|&id| Output::Page(id)).collect();
+    render.push(Output::Sitemap);
+    render.sort();
+    let focus = match before {
+        [(id, old)] => {
+            let page = &site.pages[*id];
+            Some((page.path.clone(), first_changed_entry(old, page)))
+        }
+        _ => None,
+    };
+    Plan { render, remove: Vec::new(), focus }
+}
+
+/// Marks the pages that show something of page `id`: itself, its ancestors (their lists show
+/// its title and question count), its translations (language switcher, `hreflang`) and, for a
+/// section, everything below it (breadcrumbs).
+fn showing<'s>(site: &'s Site, id: PageId, dirty: &mut HashSet<&'s str>) {
+    let page = &site.pages[id];
+    dirty.insert(&page.path);
+    let mut parent = page.parent;
+    while let Some(p) = parent {
+        dirty.insert(&site.pages[p].path);
+        parent = site.pages[p].parent;
+    }
+    dirty.extend(page.translations.iter().map(|&t| site.pages[t].path.as_str()));
+    if page.kind != PageKind::Page {
+        descendants(site, id, dirty);
+    }
 }
 
 fn by_source(site: &Site) -> HashMap<&Path, PageId> {
