@@ -170,7 +170,12 @@ fn edit_rerenders_the_page_its_section_and_sitemap_only() {
     std::fs::write(dir.join("fr/particuliers/autre/index.html"), "UNTOUCHED").unwrap();
 
     let g = server.generation();
-    write(kb.path(), "content/fr/particuliers/delais.md", &delais("Le 15 mai."));
+    // A new date of review: the sitemap shows it.
+    write(
+        kb.path(),
+        "content/fr/particuliers/delais.md",
+        &page("title = \"Délais\"\nupdated = 2026-05-01", "## Date limite {#date}\n\nLe 15 mai.\n"),
+    );
     server.wait_for("the edit to be served", |s| s.body("/fr/particuliers/delais/").contains("Le 15 mai"));
     server.wait_rebuild(g);
 
@@ -184,6 +189,22 @@ fn edit_rerenders_the_page_its_section_and_sitemap_only() {
     }
     assert!(!written.contains(&"/fr/particuliers/credit/index.html"), "{written:?}");
     assert_eq!(status["full"], false);
+    assert!(server.body("/sitemap.xml").contains("<lastmod>2026-05-01</lastmod>"));
+
+    // The same date: the sitemap would be the same, it is left as it is.
+    let g = server.generation();
+    write(
+        kb.path(),
+        "content/fr/particuliers/delais.md",
+        &page("title = \"Délais\"\nupdated = 2026-05-01", "## Date limite {#date}\n\nLe 16 mai.\n"),
+    );
+    server.wait_for("the edit to be served", |s| s.body("/fr/particuliers/delais/").contains("Le 16 mai"));
+    server.wait_rebuild(g);
+    let status = server.status();
+    let written: Vec<&str> =
+        status["written"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(written.contains(&"/fr/particuliers/delais/index.html"), "{written:?}");
+    assert!(!written.contains(&"/sitemap.xml"), "{written:?}");
     server.stop();
 }
 

@@ -85,7 +85,8 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> Plan {
 
 /// The plan after pages of `site` were edited in place: `before` holds each edited page as it
 /// was, by id. Nothing but the pages themselves and the order of children changed (same URLs,
-/// kinds, aliases and translations): [`plan`] of the site before and after gives the same.
+/// kinds, aliases and translations): the same as [`plan`] of the site before and after, but
+/// for the sitemap, rendered only when it would differ (an `updated` date changed).
 pub fn plan_in_place(site: &Site, before: &[(PageId, Page)]) -> Plan {
     let mut dirty: HashSet<&str> = HashSet::new();
     for &(id, _) in before {
@@ -93,7 +94,11 @@ pub fn plan_in_place(site: &Site, before: &[(PageId, Page)]) -> Plan {
     }
     let mut render: Vec<Output> =
         dirty.iter().filter_map(|path| site.by_path.get(*path)).map(|&id| Output::Page(id)).collect();
-    render.push(Output::Sitemap);
+    // The sitemap shows the URL, translations and `updated` date of every page (and nothing
+    // else of them): only the date can differ here.
+    if before.iter().any(|(id, old)| old.updated != site.pages[*id].updated) {
+        render.push(Output::Sitemap);
+    }
     render.sort();
     let focus = match before {
         [(id, old)] => {
