@@ -91,6 +91,9 @@ impl Fixture {
         let rebuilt = workspace.rebuild(Change::Full).unwrap_or_else(|d| panic!("{d}"));
         let answers = Answers::new(preview.join("index"));
         answers.rebuild(workspace.site().unwrap()).unwrap();
+        // The first render wrote some 70,000 files: let the disk take them before measuring, or
+        // the commits of the answer index wait on that.
+        let _ = Command::new("sync").status();
         eprintln!(
             "{pages} pages: first render ({} files) and index in {:.1} s; editing {}",
             rebuilt.written.len(),
