@@ -41,7 +41,7 @@ pub fn broken_links_from(
     let mut out = Vec::new();
     for page in pages.into_iter().map(|id| &site.pages[id]) {
         let Some(source) = &page.source else { continue };
-        for link in &page.links {
+        for link in page.links.iter() {
             let written = match &link.anchor {
                 Some(a) => format!("{}#{a}", link.path),
                 None => link.path.clone(),

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -447,8 +448,8 @@ fn generated_home(lang: &str, path: &str, config: &Config, base: &str) -> Page {
         deadlines: Vec::new(),
         intro_html: String::new(),
         intro_text: String::new(),
-        entries: Vec::new(),
-        links: Vec::new(),
+        entries: Arc::default(),
+        links: Arc::default(),
         parent: None,
         children: Vec::new(),
         translations: Vec::new(),
