@@ -63,14 +63,17 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> Plan {
     render.push(Output::Sitemap);
     render.sort();
 
-    let produced = |site: &Site| -> BTreeSet<PathBuf> {
-        site.pages
-            .iter()
-            .flat_map(|p| std::iter::once(&p.path).chain(&p.aliases))
-            .map(|path| url_to_file(path))
-            .collect()
+    // Compared by URL first (cheap), then by file: two URLs may name one file (`/a/` and the
+    // alias `/a/index.html`).
+    let new_urls = urls(new);
+    let gone: BTreeSet<PathBuf> =
+        urls(old).into_iter().filter(|u| !new_urls.contains(u)).map(url_to_file).collect();
+    let remove = if gone.is_empty() {
+        Vec::new()
+    } else {
+        let produced: HashSet<PathBuf> = new_urls.iter().map(|u| url_to_file(u)).collect();
+        gone.into_iter().filter(|f| !produced.contains(f)).collect()
     };
-    let remove = produced(old).difference(&produced(new)).cloned().collect();
 
     let focus = match changed.iter().filter_map(|s| new_by_source.get(s.as_path())).collect::<Vec<_>>()[..] {
         [&id] => {
@@ -129,6 +132,14 @@ fn showing<'s>(site: &'s Site, id: PageId, dirty: &mut HashSet<&'s str>) {
 
 fn by_source(site: &Site) -> HashMap<&Path, PageId> {
     site.pages.iter().enumerate().filter_map(|(id, p)| Some((p.source.as_deref()?, id))).collect()
+}
+
+/// Every URL path a site produces: its pages and their aliases.
+fn urls(site: &Site) -> HashSet<&str> {
+    site.pages
+        .iter()
+        .flat_map(|p| std::iter::once(p.path.as_str()).chain(p.aliases.iter().map(String::as_str)))
+        .collect()
 }
 
 fn aliases(site: &Site) -> HashMap<&str, &str> {
