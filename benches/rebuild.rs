@@ -9,7 +9,8 @@
 //! `target/bench-sites/corpus-N/` (the same cache as `bench/compare.sh`), copied into a
 //! temporary folder beside it, and rendered and indexed in full before anything is measured.
 //! Each iteration rewrites one page with a different answer (or title), so every rebuild has
-//! something to do. The answer index is updated on disk as part of the edit; opening the
+//! something to do; one benchmark adds and removes a page instead (the site's structure
+//! changes). The answer index is updated on disk as part of the edit; opening the
 //! answerer of `/api/answer` on the updated index is measured apart: `serve` does it in a
 //! thread of its own (`Answers::refresh`).
 
@@ -130,6 +131,22 @@ impl Fixture {
             self.answers.update(self.workspace.site().unwrap(), &rebuilt.sources).unwrap();
         }
     }
+
+    /// Adds a copy of the page beside it, or removes the copy: a change of the site's structure.
+    fn add_or_remove(&mut self) {
+        let copy = self.page.with_file_name("copie-pour-le-banc-d-essai.md");
+        let path = self.root.join(&copy);
+        if path.exists() {
+            std::fs::remove_file(&path).unwrap();
+        } else {
+            std::fs::write(&path, self.original.replace("translation_key = ", "# translation_key = "))
+                .unwrap();
+        }
+        let rebuilt =
+            self.workspace.rebuild(Change::Content(BTreeSet::from([copy]))).unwrap_or_else(|d| panic!("{d}"));
+        assert!(!rebuilt.full);
+        self.answers.update(self.workspace.site().unwrap(), &rebuilt.sources).unwrap();
+    }
 }
 
 fn rebuild(c: &mut Criterion) {
@@ -141,6 +158,7 @@ fn rebuild(c: &mut Criterion) {
     group.bench_function("edit one answer: pages + answer index", |b| b.iter(|| fx.edit(false, true)));
     group.bench_function("edit one answer: pages only", |b| b.iter(|| fx.edit(false, false)));
     group.bench_function("edit one title: pages + answer index", |b| b.iter(|| fx.edit(true, true)));
+    group.bench_function("add or remove one page: pages + answer index", |b| b.iter(|| fx.add_or_remove()));
     // Not part of the edit: `serve` opens the answerer again in a thread of its own.
     group.bench_function("answerer opened again after an edit (background)", |b| {
         b.iter_custom(|iters| {
