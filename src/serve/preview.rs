@@ -76,7 +76,11 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
     std::thread::Builder::new().name("guichet-answers".into()).spawn(move || {
         while refreshes.recv().is_ok() {
             while refreshes.try_recv().is_ok() {}
-            if let Err(e) = refresh_shared.answers.refresh() {
+            let refreshed = refresh_shared.answers.refresh();
+            // Stopping removes the index under the reader's feet: nothing to report then.
+            if let Err(e) = refreshed
+                && !*refresh_shared.stopping.borrow()
+            {
                 eprintln!("warning: the answer index was not reopened: {e:#}");
             }
         }
