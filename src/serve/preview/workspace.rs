@@ -228,7 +228,8 @@ impl Workspace {
     fn rebuild_in_place(&mut self, edits: Vec<(PageId, Page)>) -> Result<Rebuilt, Diagnostics> {
         let (Ok(theme), Some(published), Some(site)) = (&self.theme, &self.published, self.good.as_mut())
         else {
-            return Err(Diagnostics::default());
+            // Checked by `edits_in_place`.
+            unreachable!("an edit in place needs a theme, a good site and its published files");
         };
         let mut before = Vec::with_capacity(edits.len());
         // Sections whose children are listed in another order now, with the previous order.
