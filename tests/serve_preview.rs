@@ -170,7 +170,12 @@ fn edit_rerenders_the_page_its_section_and_sitemap_only() {
     std::fs::write(dir.join("fr/particuliers/autre/index.html"), "UNTOUCHED").unwrap();
 
     let g = server.generation();
-    write(kb.path(), "content/fr/particuliers/delais.md", &delais("Le 15 mai."));
+    // A new date of review: the sitemap shows it.
+    write(
+        kb.path(),
+        "content/fr/particuliers/delais.md",
+        &page("title = \"Délais\"\nupdated = 2026-05-01", "## Date limite {#date}\n\nLe 15 mai.\n"),
+    );
     server.wait_for("the edit to be served", |s| s.body("/fr/particuliers/delais/").contains("Le 15 mai"));
     server.wait_rebuild(g);
 
@@ -184,6 +189,22 @@ fn edit_rerenders_the_page_its_section_and_sitemap_only() {
     }
     assert!(!written.contains(&"/fr/particuliers/credit/index.html"), "{written:?}");
     assert_eq!(status["full"], false);
+    assert!(server.body("/sitemap.xml").contains("<lastmod>2026-05-01</lastmod>"));
+
+    // The same date: the sitemap would be the same, it is left as it is.
+    let g = server.generation();
+    write(
+        kb.path(),
+        "content/fr/particuliers/delais.md",
+        &page("title = \"Délais\"\nupdated = 2026-05-01", "## Date limite {#date}\n\nLe 16 mai.\n"),
+    );
+    server.wait_for("the edit to be served", |s| s.body("/fr/particuliers/delais/").contains("Le 16 mai"));
+    server.wait_rebuild(g);
+    let status = server.status();
+    let written: Vec<&str> =
+        status["written"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert!(written.contains(&"/fr/particuliers/delais/index.html"), "{written:?}");
+    assert!(!written.contains(&"/sitemap.xml"), "{written:?}");
     server.stop();
 }
 
@@ -470,4 +491,140 @@ fn a_translation_change_updates_the_other_language_switcher() {
     });
     assert!(server.body("/fr/particuliers/credit/").contains("href=\"/en/\""));
     server.stop();
+}
+
+/// The preview's answer index without the server: edit after edit (each deleting a good part of
+/// the index, so merges run), with the answerer opened again by another thread meanwhile, an
+/// answer always reflects the last edit.
+#[test]
+fn answers_follow_every_edit_while_reopened_in_the_background() {
+    use guichet::content::{LoadOptions, load};
+    use guichet::serve::preview::answers::Answers;
+
+    let kb = kb();
+    let answers = Arc::new(Answers::new(kb.path().join(".guichet/answers")));
+    let site = load(kb.path(), &LoadOptions::default()).unwrap();
+    answers.rebuild(&site).unwrap();
+    let source = PathBuf::from("content/fr/particuliers/delais.md");
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let refresher = {
+        let (answers, stop) = (Arc::clone(&answers), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                answers.refresh().unwrap();
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let first_question = |q: &str| -> String {
+        let json: serde_json::Value = serde_json::from_str(&answers.answer(q, None, 5).unwrap()).unwrap();
+        json["results"][0]["question"].as_str().unwrap_or_default().to_string()
+    };
+    let words = ["bateaux", "chevaux", "tracteurs", "vélos", "piscines", "serres"];
+    for round in 0..24 {
+        let word = words[round % words.len()];
+        write(
+            kb.path(),
+            source.to_str().unwrap(),
+            &page(
+                "title = \"Délais\"",
+                &format!(
+                    "## Date limite {{#date}}\n\nLe 30 avril.\n\n## Remboursement de la taxe sur les {word} {{#taxe}}\n\nDemandez le remboursement de la taxe sur les {word} avant le 1er juin.\n"
+                ),
+            ),
+        );
+        let site = load(kb.path(), &LoadOptions::default()).unwrap();
+        answers.update(&site, std::slice::from_ref(&source)).unwrap();
+        let found = first_question(&format!("remboursement de la taxe sur les {word}"));
+        assert_eq!(found, format!("Remboursement de la taxe sur les {word}"), "round {round}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    refresher.join().unwrap();
+}
+
+/// What a fresh full render of the knowledge base gives: the model as JSON, and the text of
+/// every page and of the sitemap (the outputs an edit re-renders).
+fn full_render(root: &Path) -> (serde_json::Value, Vec<(String, String)>) {
+    use guichet::serve::preview::workspace::{Change, Workspace};
+    let base = tempfile::tempdir().unwrap();
+    let mut fresh = Workspace::new(root.to_path_buf(), false, base.path().join("site")).unwrap();
+    fresh.rebuild(Change::Full).unwrap_or_else(|d| panic!("{d}"));
+    let site = fresh.site().unwrap();
+    let mut files: Vec<String> =
+        site.pages.iter().map(|p| format!("{}index.html", p.path.trim_start_matches('/'))).collect();
+    files.push("sitemap.xml".into());
+    let texts = files
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(fresh.dir().join(&f)).unwrap();
+            (f, text)
+        })
+        .collect();
+    (serde_json::to_value(site).unwrap(), texts)
+}
+
+/// Edits that keep every page in its place (an answer, a title that reorders a section, a
+/// weight, a section's text) patch the served site and model in place; what is served then is
+/// what a full render gives. A broken deep link is refused and the site left as it was.
+#[test]
+fn edits_in_place_serve_what_a_full_render_gives() {
+    use guichet::serve::preview::workspace::{Change, Workspace};
+    let kb = kb();
+    let root = kb.path();
+    let preview = tempfile::tempdir().unwrap();
+    let mut ws = Workspace::new(root.to_path_buf(), false, preview.path().join("site")).unwrap();
+    ws.rebuild(Change::Full).unwrap();
+    let edit = |ws: &mut Workspace, rel: &str, text: &str| {
+        write(root, rel, text);
+        ws.rebuild(Change::Content([PathBuf::from(rel)].into()))
+    };
+    let autre = "content/fr/particuliers/autre.md";
+    let section = "content/fr/particuliers/_index.md";
+    let steps: Vec<(&str, String)> = vec![
+        ("content/fr/particuliers/delais.md", delais("Le 15 mai.")),
+        // "Autre page" was listed after "Crédit" and before "Délais": now first.
+        (autre, page("title = \"Aaa, une autre page\"", "## Une question {#une}\n\nUne réponse.\n")),
+        (autre, page("title = \"Aaa, une autre page\"\nweight = 5", "## Une question {#une}\n\nRéponse.\n")),
+        (section, page("title = \"Les particuliers\"\ntranslation_key = \"ind\"", "Section revue.\n")),
+        (autre, page("title = \"Zzz, autre page\"", "## Une question {#une}\n\nUne réponse.\n")),
+    ];
+    for (rel, text) in steps {
+        let rebuilt = edit(&mut ws, rel, &text).unwrap_or_else(|d| panic!("{rel}: {d}"));
+        assert!(!rebuilt.full, "{rel}");
+        let (model, files) = full_render(root);
+        assert_eq!(serde_json::to_value(ws.site().unwrap()).unwrap(), model, "after editing {rel}");
+        for (file, text) in files {
+            let served = std::fs::read_to_string(ws.dir().join(&file)).unwrap();
+            assert!(served == text, "after editing {rel}, {file} differs from a full render:\n{served}");
+        }
+    }
+    let listed = std::fs::read_to_string(ws.dir().join("fr/particuliers/index.html")).unwrap();
+    let (credit, autre_at) =
+        (listed.find("/fr/particuliers/credit/").unwrap(), listed.find("/fr/particuliers/autre/").unwrap());
+    assert!(listed.contains("Zzz, autre page") && credit < autre_at, "{listed}");
+
+    // credit.md links to delais#date: removing that question is refused, nothing changes.
+    let before = serde_json::to_value(ws.site().unwrap()).unwrap();
+    let served = std::fs::read_to_string(ws.dir().join("fr/particuliers/delais/index.html")).unwrap();
+    let errors = edit(
+        &mut ws,
+        "content/fr/particuliers/delais.md",
+        &page("title = \"Délais\"", "## Autre {#autre}\n\nx\n"),
+    )
+    .unwrap_err();
+    assert!(errors.to_string().contains("content/fr/particuliers/credit.md:14:18"), "{errors}");
+    assert_eq!(serde_json::to_value(ws.site().unwrap()).unwrap(), before);
+    assert_eq!(std::fs::read_to_string(ws.dir().join("fr/particuliers/delais/index.html")).unwrap(), served);
+    // A broken link in the edited page itself too.
+    let errors =
+        edit(&mut ws, autre, &page("title = \"Zzz\"", "## Q {#une}\n\nVoir [ici](/fr/nulle-part/).\n"))
+            .unwrap_err();
+    assert!(errors.to_string().contains("no page at `/fr/nulle-part/`"), "{errors}");
+    assert_eq!(serde_json::to_value(ws.site().unwrap()).unwrap(), before);
+    // Fixed: both pending files are rendered.
+    edit(&mut ws, "content/fr/particuliers/delais.md", &delais("Le 20 mai.")).unwrap_err();
+    let rebuilt = edit(&mut ws, autre, &page("title = \"Zzz\"", "## Q {#une}\n\nR.\n")).unwrap();
+    assert!(rebuilt.sources.len() == 2, "{:?}", rebuilt.sources);
+    let (model, _) = full_render(root);
+    assert_eq!(serde_json::to_value(ws.site().unwrap()).unwrap(), model);
 }

@@ -1,6 +1,6 @@
 //! Internal links and deep links written in pages must land on something that is published.
 
-use crate::content::{Page, Site};
+use crate::content::{Page, PageId, Site};
 use crate::diagnostics::Diagnostic;
 
 /// What a site path resolves to.
@@ -13,6 +13,16 @@ enum Target<'s> {
 /// Every internal link (`/fr/...`, `#anchor`) that does not resolve to a published page,
 /// alias, anchor or file. `files` are the other published files, as site paths (`/logo.svg`).
 pub fn broken_links(site: &Site, files: &[String]) -> Vec<Diagnostic> {
+    broken_links_from(site, files, 0..site.pages.len())
+}
+
+/// [`broken_links`] among the links written in some pages only (the preview checks the pages
+/// just edited when no anchor went away), in the order of `pages`.
+pub fn broken_links_from(
+    site: &Site,
+    files: &[String],
+    pages: impl IntoIterator<Item = PageId>,
+) -> Vec<Diagnostic> {
     let aliases = site.alias_targets();
     let resolve = |path: &str| -> Option<Target<'_>> {
         if let Some(page) = site.page_by_path(path) {
@@ -29,9 +39,9 @@ pub fn broken_links(site: &Site, files: &[String]) -> Vec<Diagnostic> {
     };
 
     let mut out = Vec::new();
-    for page in &site.pages {
+    for page in pages.into_iter().map(|id| &site.pages[id]) {
         let Some(source) = &page.source else { continue };
-        for link in &page.links {
+        for link in page.links.iter() {
             let written = match &link.anchor {
                 Some(a) => format!("{}#{a}", link.path),
                 None => link.path.clone(),

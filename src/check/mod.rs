@@ -7,7 +7,7 @@ pub mod warnings;
 
 use rayon::prelude::*;
 
-pub use links::broken_links;
+pub use links::{broken_links, broken_links_from};
 pub use manifest::{Manifest, removals};
 pub use warnings::warnings;
 

@@ -56,7 +56,7 @@ pub fn warnings(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
             out.push(at(d, line_of(&deadline.date.to_string())));
         }
         let max_words = site.config.check.max_answer_words;
-        for entry in &page.entries {
+        for entry in page.entries.iter() {
             if !entry.explicit_id {
                 out.push(
                     Diagnostic::warning(

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -447,8 +448,8 @@ fn generated_home(lang: &str, path: &str, config: &Config, base: &str) -> Page {
         deadlines: Vec::new(),
         intro_html: String::new(),
         intro_text: String::new(),
-        entries: Vec::new(),
-        links: Vec::new(),
+        entries: Arc::default(),
+        links: Arc::default(),
         parent: None,
         children: Vec::new(),
         translations: Vec::new(),
@@ -482,12 +483,19 @@ fn link_sections(pages: &mut [Page], by_path: &HashMap<String, PageId>) {
     }
     for id in 0..pages.len() {
         let mut children = std::mem::take(&mut pages[id].children);
-        children.sort_by(|&a, &b| {
-            let key = |p: &Page| (p.weight.is_none(), p.weight, p.title.to_lowercase());
-            key(&pages[a]).cmp(&key(&pages[b]))
-        });
+        sort_children(pages, &mut children);
         pages[id].children = children;
     }
+}
+
+/// The order of the children of a section or home page: by weight (pages without one last),
+/// then title, then place in the site.
+pub fn sort_children(pages: &[Page], children: &mut [PageId]) {
+    children.sort_unstable();
+    children.sort_by_cached_key(|&c| {
+        let p = &pages[c];
+        (p.weight.is_none(), p.weight, p.title.to_lowercase())
+    });
 }
 
 /// Pages that share a `translation_key` are translations of each other; one per language.

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -68,10 +69,11 @@ pub struct Page {
     pub intro_html: String,
     /// Plain text of the introduction (for the index, descriptions and cards).
     pub intro_text: String,
-    /// The question-and-answer entries, in document order.
-    pub entries: Vec<Entry>,
+    /// The question-and-answer entries, in document order. Shared, not copied, by the copies
+    /// of a page (the preview keeps each page both as parsed and in the site it rendered).
+    pub entries: Arc<[Entry]>,
     /// Internal links found in the body (`/fr/...`, with optional `#anchor`), for checks.
-    pub links: Vec<Link>,
+    pub links: Arc<[Link]>,
     /// Parent section page (the nearest folder with an `_index.md`, or the language home).
     pub parent: Option<PageId>,
     /// Child pages and sections for section and home pages, sorted by weight then title.

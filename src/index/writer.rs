@@ -57,7 +57,7 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<IndexStats> {
             writer.add_document(document(&fields, page, None, &mut hash))?;
             stats.intros += 1;
         }
-        for entry in &page.entries {
+        for entry in page.entries.iter() {
             writer.add_document(document(&fields, page, Some(entry), &mut hash))?;
             stats.entries += 1;
         }

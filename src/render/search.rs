@@ -77,7 +77,7 @@ pub fn index(site: &Site, lang: &str) -> String {
         }
         let page_index = pages.len();
         pages.push(json!([page.path, page.title]));
-        for entry in &page.entries {
+        for entry in page.entries.iter() {
             let in_question = tokens(&entry.question, lang);
             let mut answer: Vec<String> = Vec::new();
             for t in tokens(&entry.answer_text, lang) {

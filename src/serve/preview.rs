@@ -14,7 +14,7 @@ pub mod workspace;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
@@ -69,14 +69,30 @@ pub fn serve(opts: ServeOptions) -> anyhow::Result<()> {
         stopping,
         answers: Answers::new(preview.join("index")),
     });
-    apply(&mut workspace, Change::Full, &shared);
+    // Opening the answerer again after an edit takes long on a large site: apart from the
+    // rebuilds, and once for several edits in a row.
+    let (refresh, refreshes) = channel::<()>();
+    let refresh_shared = Arc::clone(&shared);
+    std::thread::Builder::new().name("guichet-answers".into()).spawn(move || {
+        while refreshes.recv().is_ok() {
+            while refreshes.try_recv().is_ok() {}
+            let refreshed = refresh_shared.answers.refresh();
+            // Stopping removes the index under the reader's feet: nothing to report then.
+            if let Err(e) = refreshed
+                && !*refresh_shared.stopping.borrow()
+            {
+                eprintln!("warning: the answer index was not reopened: {e:#}");
+            }
+        }
+    })?;
+    apply(&mut workspace, Change::Full, &shared, &refresh);
 
     let (changes_tx, changes) = channel();
     let watcher = watch::Watcher::start(&root, changes_tx).context("cannot watch the knowledge base")?;
     let rebuild_shared = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("guichet-rebuild".into())
-        .spawn(move || rebuild_loop(workspace, watcher, changes, &rebuild_shared))?;
+        .spawn(move || rebuild_loop(workspace, watcher, changes, &rebuild_shared, &refresh))?;
 
     // Before the address is printed: whoever starts us may stop us right after reading it.
     let stop_signal = runtime.block_on(async { StopSignal::install() })?;
@@ -107,6 +123,7 @@ fn rebuild_loop(
     mut watcher: watch::Watcher,
     changes: Receiver<Change>,
     shared: &Shared,
+    refresh: &Sender<()>,
 ) {
     while let Ok(first) = changes.recv() {
         let mut change = first;
@@ -116,12 +133,13 @@ fn rebuild_loop(
         if change == Change::Full {
             watcher.watch_folders();
         }
-        apply(&mut workspace, change, shared);
+        apply(&mut workspace, change, shared, refresh);
     }
 }
 
-/// One rebuild: updates what is served, tells the terminal and the browsers.
-fn apply(workspace: &mut Workspace, change: Change, shared: &Shared) {
+/// One rebuild: updates what is served, tells the terminal and the browsers, then updates the
+/// answer index and asks for the answerer to be opened again (`refresh`).
+fn apply(workspace: &mut Workspace, change: Change, shared: &Shared, refresh: &Sender<()>) {
     let start = Instant::now();
     let had_errors = shared.status.read().map(|s| s.errors.has_errors()).unwrap_or(false);
     let first = workspace.site().is_none();
@@ -171,6 +189,7 @@ fn apply(workspace: &mut Workspace, change: Change, shared: &Shared) {
         if let Err(e) = index {
             eprintln!("warning: the answer index was not updated: {e:#}");
         }
+        let _ = refresh.send(());
     }
 }
 

@@ -33,17 +33,8 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> Plan {
 
     for source in changed {
         for (site, index) in [(old, &old_by_source), (new, &new_by_source)] {
-            let Some(&id) = index.get(source.as_path()) else { continue };
-            let page = &site.pages[id];
-            dirty.insert(&page.path);
-            let mut parent = page.parent;
-            while let Some(p) = parent {
-                dirty.insert(&site.pages[p].path);
-                parent = site.pages[p].parent;
-            }
-            dirty.extend(page.translations.iter().map(|&t| site.pages[t].path.as_str()));
-            if page.kind != PageKind::Page {
-                descendants(site, id, &mut dirty);
+            if let Some(&id) = index.get(source.as_path()) {
+                showing(site, id, &mut dirty);
             }
         }
     }
@@ -72,14 +63,17 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> Plan {
     render.push(Output::Sitemap);
     render.sort();
 
-    let produced = |site: &Site| -> BTreeSet<PathBuf> {
-        site.pages
-            .iter()
-            .flat_map(|p| std::iter::once(&p.path).chain(&p.aliases))
-            .map(|path| url_to_file(path))
-            .collect()
+    // Compared by URL first (cheap), then by file: two URLs may name one file (`/a/` and the
+    // alias `/a/index.html`).
+    let new_urls = urls(new);
+    let gone: BTreeSet<PathBuf> =
+        urls(old).into_iter().filter(|u| !new_urls.contains(u)).map(url_to_file).collect();
+    let remove = if gone.is_empty() {
+        Vec::new()
+    } else {
+        let produced: HashSet<PathBuf> = new_urls.iter().map(|u| url_to_file(u)).collect();
+        gone.into_iter().filter(|f| !produced.contains(f)).collect()
     };
-    let remove = produced(old).difference(&produced(new)).cloned().collect();
 
     let focus = match changed.iter().filter_map(|s| new_by_source.get(s.as_path())).collect::<Vec<_>>()[..] {
         [&id] => {
@@ -92,8 +86,60 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> Plan {
     Plan { render, remove, focus }
 }
 
+/// The plan after pages of `site` were edited in place: `before` holds each edited page as it
+/// was, by id. Nothing but the pages themselves and the order of children changed (same URLs,
+/// kinds, aliases and translations): the same as [`plan`] of the site before and after, but
+/// for the sitemap, rendered only when it would differ (an `updated` date changed).
+pub fn plan_in_place(site: &Site, before: &[(PageId, Page)]) -> Plan {
+    let mut dirty: HashSet<&str> = HashSet::new();
+    for &(id, _) in before {
+        showing(site, id, &mut dirty);
+    }
+    let mut render: Vec<Output> =
+        dirty.iter().filter_map(|path| site.by_path.get(*path)).map(|&id| Output::Page(id)).collect();
+    // The sitemap shows the URL, translations and `updated` date of every page (and nothing
+    // else of them): only the date can differ here.
+    if before.iter().any(|(id, old)| old.updated != site.pages[*id].updated) {
+        render.push(Output::Sitemap);
+    }
+    render.sort();
+    let focus = match before {
+        [(id, old)] => {
+            let page = &site.pages[*id];
+            Some((page.path.clone(), first_changed_entry(old, page)))
+        }
+        _ => None,
+    };
+    Plan { render, remove: Vec::new(), focus }
+}
+
+/// Marks the pages that show something of page `id`: itself, its ancestors (their lists show
+/// its title and question count), its translations (language switcher, `hreflang`) and, for a
+/// section, everything below it (breadcrumbs).
+fn showing<'s>(site: &'s Site, id: PageId, dirty: &mut HashSet<&'s str>) {
+    let page = &site.pages[id];
+    dirty.insert(&page.path);
+    let mut parent = page.parent;
+    while let Some(p) = parent {
+        dirty.insert(&site.pages[p].path);
+        parent = site.pages[p].parent;
+    }
+    dirty.extend(page.translations.iter().map(|&t| site.pages[t].path.as_str()));
+    if page.kind != PageKind::Page {
+        descendants(site, id, dirty);
+    }
+}
+
 fn by_source(site: &Site) -> HashMap<&Path, PageId> {
     site.pages.iter().enumerate().filter_map(|(id, p)| Some((p.source.as_deref()?, id))).collect()
+}
+
+/// Every URL path a site produces: its pages and their aliases.
+fn urls(site: &Site) -> HashSet<&str> {
+    site.pages
+        .iter()
+        .flat_map(|p| std::iter::once(p.path.as_str()).chain(p.aliases.iter().map(String::as_str)))
+        .collect()
 }
 
 fn aliases(site: &Site) -> HashMap<&str, &str> {

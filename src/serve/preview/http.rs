@@ -101,7 +101,9 @@ async fn answer(State(shared): State<Arc<Shared>>, Query(query): Query<AnswerQue
         return (StatusCode::BAD_REQUEST, "missing `q`: /api/answer?q=your+question\n").into_response();
     };
     let top = query.top.unwrap_or(crate::answer::ask::DEFAULT_TOP).clamp(1, 50);
-    match shared.answers.answer(&q, query.lang, top) {
+    // May wait for the answerer to be opened again after an edit: off the async workers.
+    let answered = tokio::task::spawn_blocking(move || shared.answers.answer(&q, query.lang, top)).await;
+    match answered.map_err(anyhow::Error::from).and_then(|a| a) {
         Ok(json) => ([(header::CONTENT_TYPE, "application/json")], json).into_response(),
         Err(e) => (StatusCode::SERVICE_UNAVAILABLE, format!("{e:#}\n")).into_response(),
     }

@@ -1,13 +1,19 @@
 //! The preview's incremental model: the parsed pages of a knowledge base kept in memory, the
 //! last site that rendered without error, and the folder it was rendered into.
 //!
-//! A change of some `content/**.md` files re-parses only those files, re-assembles the site
-//! (cheap: no Markdown), re-checks links and re-renders only the affected outputs
-//! ([`super::affected`]). A change of `config.toml`, `templates/` or `static/` re-renders
-//! everything into a fresh folder that replaces the served one when complete. Any error keeps
-//! the last good render as it is.
+//! A change of some `content/**.md` files re-parses only those files. When each changed file
+//! is still the same page at the same place (same URL, kind, aliases and translation key: an
+//! edit of its text, title or weight), the pages are replaced in the last good site itself,
+//! only their own links are checked (all links when a question went away), and only the
+//! outputs that show them are rendered ([`super::affected::plan_in_place`]): nothing is done
+//! for the rest of the site. Otherwise (a page added, removed, renamed...) the site is
+//! assembled again from the parsed pages (no Markdown), every link is checked, and the outputs
+//! that differ are rendered ([`super::affected::plan`]). A change of `config.toml`,
+//! `templates/` or `static/` re-renders everything into a fresh folder that replaces the served
+//! one when complete. Any error keeps the last good render, and the last good site, as they
+//! are.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,8 +23,8 @@ use super::affected;
 use super::watch::is_editor_file;
 use crate::build::published_files;
 use crate::config::{self, Config};
-use crate::content::load::{ParsedPage, assemble, parse_page, walk};
-use crate::content::{LoadOptions, Site};
+use crate::content::load::{ParsedPage, assemble, normalize_alias, parse_page, sort_children, walk};
+use crate::content::{LoadOptions, Page, PageId, Site};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::{Output, Renderer, Theme, write_file};
 
@@ -79,6 +85,11 @@ pub struct Workspace {
     files: BTreeMap<PathBuf, Result<Option<ParsedPage>, Vec<Diagnostic>>>,
     /// The site rendered in `dir`, `None` before the first good render.
     good: Option<Site>,
+    /// The pages of `good` by source file.
+    good_by_source: HashMap<PathBuf, PageId>,
+    /// The published files that are not pages ([`published_files`]), which only a full
+    /// rebuild changes; `None` until the first site assembles after one.
+    published: Option<Vec<String>>,
     /// Sources changed since `good` was rendered (errors in between accumulate).
     changed: BTreeSet<PathBuf>,
     /// Everything must be rendered again at the next good state.
@@ -105,6 +116,8 @@ impl Workspace {
             walk_errors: Vec::new(),
             files: BTreeMap::new(),
             good: None,
+            good_by_source: HashMap::new(),
+            published: None,
             changed: BTreeSet::new(),
             full_due: true,
         })
@@ -132,6 +145,7 @@ impl Workspace {
         match change {
             Change::Full => {
                 self.full_due = true;
+                self.published = None;
                 self.config = config::load(&self.root);
                 self.theme = Theme::load(&self.root).map(Arc::new);
                 self.rescan(true);
@@ -144,16 +158,136 @@ impl Workspace {
                 }
             }
         }
+        if !self.full_due
+            && let Some(edits) = self.edits_in_place()
+        {
+            return self.rebuild_in_place(edits);
+        }
         let (site, theme) = self.assemble()?;
         let rebuilt = if self.full_due || self.good.is_none() {
             self.render_all(&site, &theme)?
         } else {
             self.render_changes(&site, &theme)?
         };
+        self.good_by_source =
+            site.pages.iter().enumerate().filter_map(|(id, p)| Some((p.source.clone()?, id))).collect();
         self.good = Some(site);
         self.changed.clear();
         self.full_due = false;
         Ok(rebuilt)
+    }
+
+    /// The changed files as pages of the last good site, placed as their previous versions
+    /// were, if that is all they are: every changed file was and still is a published page
+    /// at the same URL, of the same kind, with the same aliases and translation key, and
+    /// nothing else stands in the way of a build (no file in error).
+    fn edits_in_place(&self) -> Option<Vec<(PageId, Page)>> {
+        let good = self.good.as_ref()?;
+        if self.config.is_err()
+            || self.theme.is_err()
+            || !self.walk_errors.is_empty()
+            || self.published.is_none()
+        {
+            return None;
+        }
+        if self.files.values().any(Result::is_err) {
+            return None;
+        }
+        let mut edits = Vec::with_capacity(self.changed.len());
+        for rel in &self.changed {
+            let &id = self.good_by_source.get(rel)?;
+            let Some(Ok(Some(parsed))) = self.files.get(rel) else { return None };
+            let (old, new) = (&good.pages[id], &parsed.page);
+            // An alias of the old page was valid and unclaimed: the same one still is.
+            let same_aliases = new.aliases.len() == old.aliases.len()
+                && new
+                    .aliases
+                    .iter()
+                    .zip(&old.aliases)
+                    .all(|(raw, a)| normalize_alias(raw).as_ref() == Ok(a));
+            if new.path != old.path
+                || new.kind != old.kind
+                || new.lang != old.lang
+                || new.translation_key != old.translation_key
+                || !same_aliases
+            {
+                return None;
+            }
+            let mut page = new.clone();
+            page.parent = old.parent;
+            page.children = old.children.clone();
+            page.translations = old.translations.clone();
+            page.aliases = old.aliases.clone();
+            edits.push((id, page));
+        }
+        Some(edits)
+    }
+
+    /// Puts the edited pages into the last good site, checks their links, and renders what
+    /// shows them. On error, the site is put back as it was.
+    fn rebuild_in_place(&mut self, edits: Vec<(PageId, Page)>) -> Result<Rebuilt, Diagnostics> {
+        let (Ok(theme), Some(published), Some(site)) = (&self.theme, &self.published, self.good.as_mut())
+        else {
+            // Checked by `edits_in_place`.
+            unreachable!("an edit in place needs a theme, a good site and its published files");
+        };
+        let mut before = Vec::with_capacity(edits.len());
+        // Sections whose children are listed in another order now, with the previous order.
+        let mut reordered: Vec<(PageId, Vec<PageId>)> = Vec::new();
+        for (id, page) in edits {
+            let old = std::mem::replace(&mut site.pages[id], page);
+            let new = &site.pages[id];
+            if (&old.title, old.weight) != (&new.title, new.weight)
+                && let Some(parent) = new.parent
+                && !reordered.iter().any(|(p, _)| *p == parent)
+            {
+                reordered.push((parent, site.pages[parent].children.clone()));
+            }
+            before.push((id, old));
+        }
+        for (parent, _) in &reordered {
+            let mut children = std::mem::take(&mut site.pages[*parent].children);
+            sort_children(&site.pages, &mut children);
+            site.pages[*parent].children = children;
+        }
+        let undo = |site: &mut Site, before: Vec<(PageId, Page)>, reordered: Vec<(PageId, Vec<PageId>)>| {
+            for (id, page) in before {
+                site.pages[id] = page;
+            }
+            for (parent, children) in reordered {
+                site.pages[parent].children = children;
+            }
+        };
+
+        // Other pages' links can only break on a question that went away.
+        let anchors_kept =
+            before.iter().all(|(id, old)| old.entries.iter().all(|e| site.pages[*id].has_anchor(&e.id)));
+        let broken = if anchors_kept {
+            crate::check::broken_links_from(site, published, before.iter().map(|(id, _)| *id))
+        } else {
+            crate::check::broken_links(site, published)
+        };
+        if !broken.is_empty() {
+            undo(site, before, reordered);
+            let mut d = Diagnostics(broken);
+            d.sort();
+            return Err(d);
+        }
+
+        let plan = affected::plan_in_place(site, &before);
+        match render_plan(&self.dir, site, theme, &plan) {
+            Ok((written, removed)) => Ok(Rebuilt {
+                full: false,
+                written,
+                removed,
+                focus: plan.focus,
+                sources: std::mem::take(&mut self.changed).into_iter().collect(),
+            }),
+            Err(d) => {
+                undo(site, before, reordered);
+                Err(d)
+            }
+        }
     }
 
     /// Walks `content/` again. `all`: re-parse every file (the configuration may have
@@ -202,7 +336,7 @@ impl Workspace {
     }
 
     /// The site from the parsed files, if everything a build refuses is absent.
-    fn assemble(&self) -> Result<(Site, Arc<Theme>), Diagnostics> {
+    fn assemble(&mut self) -> Result<(Site, Arc<Theme>), Diagnostics> {
         let mut diags = Diagnostics::default();
         if let Err(d) = &self.config {
             diags.push(d.clone());
@@ -228,7 +362,8 @@ impl Workspace {
             return Err(diags);
         }
         let site = assemble(&self.root, config.clone(), pages)?;
-        let broken = crate::check::broken_links(&site, &published_files(&site, theme));
+        let published = self.published.get_or_insert_with(|| published_files(&site, theme));
+        let broken = crate::check::broken_links(&site, published);
         if !broken.is_empty() {
             let mut d = Diagnostics(broken);
             d.sort();
@@ -279,40 +414,7 @@ impl Workspace {
             return self.render_all(site, theme);
         };
         let plan = affected::plan(old, site, &self.changed);
-        let renderer = Self::renderer(site, theme);
-        let rendered: Vec<Result<(PathBuf, String), Diagnostic>> = plan
-            .render
-            .par_iter()
-            .map(|o: &Output| renderer.render(o).map(|text| (renderer.file_of(o), text)))
-            .collect();
-        let mut errors = Diagnostics::default();
-        let mut files = Vec::with_capacity(rendered.len());
-        for r in rendered {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => errors.push(d),
-            }
-        }
-        if !errors.is_empty() {
-            errors.sort();
-            return Err(errors);
-        }
-        let mut written = Vec::with_capacity(files.len());
-        for (rel, text) in files {
-            write_atomically(&self.dir.join(&rel), text.as_bytes()).map_err(|e| {
-                Diagnostics(vec![Diagnostic::error(&rel, format!("cannot write the preview: {e}"))])
-            })?;
-            written.push(rel);
-        }
-        let produced: BTreeSet<&PathBuf> = written.iter().collect();
-        let mut removed = Vec::new();
-        for rel in plan.remove.iter().filter(|r| !produced.contains(r)) {
-            let path = self.dir.join(rel);
-            if std::fs::remove_file(&path).is_ok() {
-                remove_empty_parents(&path, &self.dir);
-                removed.push(rel.clone());
-            }
-        }
+        let (written, removed) = render_plan(&self.dir, site, theme, &plan)?;
         Ok(Rebuilt {
             full: false,
             written,
@@ -321,6 +423,52 @@ impl Workspace {
             sources: std::mem::take(&mut self.changed).into_iter().collect(),
         })
     }
+}
+
+/// Renders the outputs of `plan` in memory, then writes them into `dir` and deletes the files
+/// no longer produced: nothing is touched if one output fails. Returns the files written and
+/// removed, relative to `dir`.
+fn render_plan(
+    dir: &Path,
+    site: &Site,
+    theme: &Theme,
+    plan: &affected::Plan,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Diagnostics> {
+    let renderer = Workspace::renderer(site, theme);
+    let rendered: Vec<Result<(PathBuf, String), Diagnostic>> = plan
+        .render
+        .par_iter()
+        .map(|o: &Output| renderer.render(o).map(|text| (renderer.file_of(o), text)))
+        .collect();
+    let mut errors = Diagnostics::default();
+    let mut files = Vec::with_capacity(rendered.len());
+    for r in rendered {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    let mut written = Vec::with_capacity(files.len());
+    for (rel, text) in files {
+        write_atomically(&dir.join(&rel), text.as_bytes()).map_err(|e| {
+            Diagnostics(vec![Diagnostic::error(&rel, format!("cannot write the preview: {e}"))])
+        })?;
+        written.push(rel);
+    }
+    let produced: BTreeSet<&PathBuf> = written.iter().collect();
+    let mut removed = Vec::new();
+    for rel in plan.remove.iter().filter(|r| !produced.contains(r)) {
+        let path = dir.join(rel);
+        if std::fs::remove_file(&path).is_ok() {
+            remove_empty_parents(&path, dir);
+            removed.push(rel.clone());
+        }
+    }
+    Ok((written, removed))
 }
 
 /// Writes through a temporary file and a rename, so the server never sends half a page.
