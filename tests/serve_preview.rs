@@ -253,6 +253,9 @@ fn renamed_page_leaves_no_stale_url_and_an_alias_brings_it_back() {
     .unwrap();
     server.wait_for("the new URL", |s| s.get("/fr/particuliers/nouvelle/").0 == 200);
     server.wait_for("the old URL to be gone", |s| s.get("/fr/particuliers/autre/").0 == 404);
+    // The question's share page moved with it.
+    assert_eq!(server.get("/fr/particuliers/autre/une/").0, 404);
+    assert_eq!(server.get("/fr/particuliers/nouvelle/une/").0, 200);
     let section = server.body("/fr/particuliers/");
     assert!(section.contains("/fr/particuliers/nouvelle/"), "{section}");
     assert!(!section.contains("/fr/particuliers/autre/"), "{section}");
@@ -543,7 +546,8 @@ fn answers_follow_every_edit_while_reopened_in_the_background() {
 }
 
 /// What a fresh full render of the knowledge base gives: the model as JSON, and the text of
-/// every page and of the sitemap (the outputs an edit re-renders).
+/// every page, of every question's share page and of the sitemap (the outputs an edit
+/// re-renders).
 fn full_render(root: &Path) -> (serde_json::Value, Vec<(String, String)>) {
     use guichet::serve::preview::workspace::{Change, Workspace};
     let base = tempfile::tempdir().unwrap();
@@ -552,6 +556,11 @@ fn full_render(root: &Path) -> (serde_json::Value, Vec<(String, String)>) {
     let site = fresh.site().unwrap();
     let mut files: Vec<String> =
         site.pages.iter().map(|p| format!("{}index.html", p.path.trim_start_matches('/'))).collect();
+    for p in &site.pages {
+        files.extend(
+            p.entries.iter().map(|e| format!("{}{}/index.html", p.path.trim_start_matches('/'), e.id)),
+        );
+    }
     files.push("sitemap.xml".into());
     let texts = files
         .into_iter()
@@ -587,6 +596,9 @@ fn edits_in_place_serve_what_a_full_render_gives() {
         (autre, page("title = \"Aaa, une autre page\"\nweight = 5", "## Une question {#une}\n\nRéponse.\n")),
         (section, page("title = \"Les particuliers\"\ntranslation_key = \"ind\"", "Section revue.\n")),
         (autre, page("title = \"Zzz, autre page\"", "## Une question {#une}\n\nUne réponse.\n")),
+        // A question renamed: its old share page goes, the new one comes.
+        (autre, page("title = \"Zzz, autre page\"", "## Une question {#deux}\n\nUne réponse.\n")),
+        (autre, page("title = \"Zzz, autre page\"", "## Une question {#une}\n\nUne réponse.\n")),
     ];
     for (rel, text) in steps {
         let rebuilt = edit(&mut ws, rel, &text).unwrap_or_else(|d| panic!("{rel}: {d}"));
@@ -597,6 +609,8 @@ fn edits_in_place_serve_what_a_full_render_gives() {
             let served = std::fs::read_to_string(ws.dir().join(&file)).unwrap();
             assert!(served == text, "after editing {rel}, {file} differs from a full render:\n{served}");
         }
+        let stale = if text.contains("{#deux}") { "une" } else { "deux" };
+        assert!(!ws.dir().join(format!("fr/particuliers/autre/{stale}/index.html")).exists(), "{rel}");
     }
     let listed = std::fs::read_to_string(ws.dir().join("fr/particuliers/index.html")).unwrap();
     let (credit, autre_at) =

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::content::{Page, PageId, PageKind, Site};
+use crate::render::share::share_path;
 use crate::render::{Output, url_to_file};
 
 /// What to write and delete to go from the render of `old` to the render of `new`.
@@ -25,7 +26,8 @@ pub struct Plan {
 /// count), its translations (language switcher, `hreflang`) and, for a section, everything
 /// below it (breadcrumbs). Any page whose parent, children or translations differ re-renders
 /// too, which covers added and removed sections. Aliases re-render when their target moved;
-/// the sitemap always does.
+/// the sitemap always does; a changed page's share pages do, and those of its questions that
+/// went away are removed.
 pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> Plan {
     let old_by_source = by_source(old);
     let new_by_source = by_source(new);
@@ -61,19 +63,32 @@ pub fn plan(old: &Site, new: &Site, changed: &BTreeSet<PathBuf>) -> Plan {
         }
     }
     render.push(Output::Sitemap);
+    // The share pages of a changed page show its title and answers.
+    let mut gone_shares = Vec::new();
+    for source in changed {
+        let new_page = new_by_source.get(source.as_path()).map(|&id| {
+            render.extend(shares(new, id));
+            &new.pages[id]
+        });
+        if let Some(&id) = old_by_source.get(source.as_path()) {
+            gone_shares.extend(shares_gone(&old.pages[id], new_page));
+        }
+    }
     render.sort();
+    render.dedup();
 
     // Compared by URL first (cheap), then by file: two URLs may name one file (`/a/` and the
     // alias `/a/index.html`).
     let new_urls = urls(new);
     let gone: BTreeSet<PathBuf> =
         urls(old).into_iter().filter(|u| !new_urls.contains(u)).map(url_to_file).collect();
-    let remove = if gone.is_empty() {
+    let mut remove: Vec<PathBuf> = if gone.is_empty() {
         Vec::new()
     } else {
         let produced: HashSet<PathBuf> = new_urls.iter().map(|u| url_to_file(u)).collect();
         gone.into_iter().filter(|f| !produced.contains(f)).collect()
     };
+    remove.extend(gone_shares);
 
     let focus = match changed.iter().filter_map(|s| new_by_source.get(s.as_path())).collect::<Vec<_>>()[..] {
         [&id] => {
@@ -102,7 +117,13 @@ pub fn plan_in_place(site: &Site, before: &[(PageId, Page)]) -> Plan {
     if before.iter().any(|(id, old)| old.updated != site.pages[*id].updated) {
         render.push(Output::Sitemap);
     }
+    let mut remove = Vec::new();
+    for (id, old) in before {
+        render.extend(shares(site, *id));
+        remove.extend(shares_gone(old, Some(&site.pages[*id])));
+    }
     render.sort();
+    render.dedup();
     let focus = match before {
         [(id, old)] => {
             let page = &site.pages[*id];
@@ -110,7 +131,7 @@ pub fn plan_in_place(site: &Site, before: &[(PageId, Page)]) -> Plan {
         }
         _ => None,
     };
-    Plan { render, remove: Vec::new(), focus }
+    Plan { render, remove, focus }
 }
 
 /// Marks the pages that show something of page `id`: itself, its ancestors (their lists show
@@ -132,6 +153,24 @@ fn showing<'s>(site: &'s Site, id: PageId, dirty: &mut HashSet<&'s str>) {
 
 fn by_source(site: &Site) -> HashMap<&Path, PageId> {
     site.pages.iter().enumerate().filter_map(|(id, p)| Some((p.source.as_deref()?, id))).collect()
+}
+
+/// The share pages of page `id`, one per question.
+fn shares(site: &Site, id: PageId) -> impl Iterator<Item = Output> {
+    (0..site.pages[id].entries.len()).map(move |i| Output::Share(id, i))
+}
+
+/// Files of the share pages of `old` that `new` (the same source after the edit, if it still
+/// exists) no longer produces: questions removed or renamed, or the page moved.
+fn shares_gone(old: &Page, new: Option<&Page>) -> Vec<PathBuf> {
+    let kept: HashSet<String> =
+        new.map(|p| p.entries.iter().map(|e| share_path(p, e)).collect()).unwrap_or_default();
+    old.entries
+        .iter()
+        .map(|e| share_path(old, e))
+        .filter(|u| !kept.contains(u))
+        .map(|u| url_to_file(&u))
+        .collect()
 }
 
 /// Every URL path a site produces: its pages and their aliases.
