@@ -12,6 +12,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod fold;
 pub mod index;
 pub mod init;
 pub mod render;

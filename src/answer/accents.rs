@@ -6,20 +6,29 @@
 //! base whose accent-less form differs, and a post's accent-less words are given them back
 //! before analysis.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::LazyLock;
+use std::collections::BTreeMap;
 
-use regex::Regex;
-use unicode_normalization::UnicodeNormalization;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\p{L}]+").expect("valid word pattern"));
+use crate::fold::fold;
 
-/// `word` in lower case without diacritics.
-pub fn fold(word: &str) -> String {
-    word.nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .collect::<String>()
-        .to_lowercase()
+/// The words of `text` (runs of letters) with their byte offsets.
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = None;
+    let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
+    std::iter::from_fn(move || {
+        for (i, c) in chars.by_ref() {
+            match (start, c.is_alphabetic()) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    start = None;
+                    return Some((s, &text[s..i]));
+                }
+                _ => {}
+            }
+        }
+        None
+    })
 }
 
 /// Accent-less form -> the most frequent accented spelling, over `texts`. A form the texts
@@ -27,14 +36,32 @@ pub fn fold(word: &str) -> String {
 pub fn vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
     let mut counts: HashMap<String, HashMap<String, usize>> = HashMap::new();
     let mut plain: HashSet<String> = HashSet::new();
+    // Allocates only for words not seen before: a knowledge base repeats its words.
+    let mut word = String::new();
     for text in texts {
-        for m in WORD.find_iter(text) {
-            let word = m.as_str().to_lowercase();
-            let folded = fold(&word);
-            if folded != word {
-                *counts.entry(folded).or_default().entry(word).or_default() += 1;
+        for (_, w) in words(text) {
+            word.clear();
+            if w.is_ascii() {
+                word.push_str(w);
+                word.make_ascii_lowercase();
             } else {
-                plain.insert(word);
+                word.extend(w.chars().flat_map(char::to_lowercase));
+            }
+            let folded = if word.is_ascii() { None } else { Some(fold(&word)).filter(|f| *f != word) };
+            match folded {
+                Some(folded) => {
+                    let spellings = counts.entry(folded).or_default();
+                    match spellings.get_mut(word.as_str()) {
+                        Some(n) => *n += 1,
+                        None => {
+                            spellings.insert(word.clone(), 1);
+                        }
+                    }
+                }
+                None if !plain.contains(word.as_str()) => {
+                    plain.insert(word.clone());
+                }
+                None => {}
             }
         }
     }
@@ -53,16 +80,19 @@ pub fn restore(text: &str, vocabulary: &BTreeMap<String, String>) -> String {
     if vocabulary.is_empty() {
         return text.to_string();
     }
-    WORD.replace_all(text, |caps: &regex::Captures| {
-        let word = &caps[0];
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (start, word) in words(text) {
         if word.is_ascii()
-            && let Some(accented) = vocabulary.get(&word.to_lowercase())
+            && let Some(accented) = vocabulary.get(&word.to_ascii_lowercase())
         {
-            return accented.clone();
+            out.push_str(&text[copied..start]);
+            out.push_str(accented);
+            copied = start + word.len();
         }
-        word.to_string()
-    })
-    .into_owned()
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
-use super::accents::fold;
+use crate::fold::fold;
 
 /// The question types a text asks, one bit per type of `intents.toml` (at most 32).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

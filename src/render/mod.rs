@@ -268,7 +268,11 @@ impl<'a> Renderer<'a> {
                 let title = self.site.config.language_title(lang);
                 return Ok(feeds::atom(self.site, lang, title, &files.feed, &format!("/{lang}/")));
             }
-            Output::SearchIndex(lang) => return Ok(search::index(self.site, lang)),
+            Output::SearchIndex(lang) => {
+                return search::index(self.site, lang).map_err(|e| {
+                    Diagnostic::error(self.file_of(output), format!("cannot write the search index: {e}"))
+                });
+            }
         };
         let ctx = Context::from_value(ctx).map_err(|e| self.error(output, template, &e))?;
         let mut html =

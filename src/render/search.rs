@@ -16,10 +16,11 @@
 //! An entry is `[index in pages, anchor, question, answer tokens separated by spaces]`; its
 //! deep link is `pages[i][0] + "#" + anchor`.
 
-use serde_json::{Value, json};
-use unicode_normalization::UnicodeNormalization;
+use foldhash::HashSet;
+use serde::Serialize;
 
 use crate::content::Site;
+use crate::fold::fold;
 
 /// Words too common to help ranking, by language; the script receives the same list.
 pub fn stopwords(lang: &str) -> &'static [&'static str] {
@@ -41,54 +42,52 @@ pub fn stopwords(lang: &str) -> &'static [&'static str] {
     }
 }
 
-/// Lower case, accents removed, ligatures spelled out: `Œuvre ÉTÉ` -> `oeuvre ete`.
-pub fn fold(text: &str) -> String {
-    text.nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'œ' => "oe".to_string(),
-            'æ' => "ae".to_string(),
-            'ß' => "ss".to_string(),
-            c => c.to_string(),
-        })
-        .collect()
-}
-
 /// The tokens the search compares: folded words (runs of ASCII letters and digits), stop
 /// words dropped, a final `s` dropped from words of more than three letters (`impots` and
 /// `impot` match). `guichet-search.js` implements exactly these rules for the query.
 pub fn tokens(text: &str, lang: &str) -> Vec<String> {
-    let stop = stopwords(lang);
-    fold(text)
+    let stop = stopwords(lang).iter().copied().collect();
+    split(&fold(text), &stop).map(String::from).collect()
+}
+
+/// The tokens of already folded text.
+fn split<'t>(folded: &'t str, stop: &HashSet<&str>) -> impl Iterator<Item = &'t str> {
+    folded
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty() && !stop.contains(w))
-        .map(|w| if w.len() > 3 && w.ends_with('s') { w[..w.len() - 1].to_string() } else { w.to_string() })
-        .collect()
+        .map(|w| if w.len() > 3 && w.ends_with('s') { &w[..w.len() - 1] } else { w })
+}
+
+/// The search index of one language, as JSON text. Fields in this order: they are written
+/// sorted, as they always were.
+#[derive(Serialize)]
+struct SearchIndex<'a> {
+    entries: Vec<(usize, &'a str, &'a str, String)>,
+    lang: &'a str,
+    pages: Vec<(&'a str, &'a str)>,
+    stop: &'static [&'static str],
+    v: u32,
 }
 
 /// The search index of one language, as JSON text.
-pub fn index(site: &Site, lang: &str) -> String {
-    let mut pages: Vec<Value> = Vec::new();
-    let mut entries: Vec<Value> = Vec::new();
+pub fn index(site: &Site, lang: &str) -> serde_json::Result<String> {
+    let mut pages = Vec::new();
+    let mut entries = Vec::new();
+    let stop: HashSet<&str> = stopwords(lang).iter().copied().collect();
     for (_, page) in site.pages_in(lang) {
         if page.entries.is_empty() {
             continue;
         }
         let page_index = pages.len();
-        pages.push(json!([page.path, page.title]));
+        pages.push((page.path.as_str(), page.title.as_str()));
         for entry in page.entries.iter() {
-            let in_question = tokens(&entry.question, lang);
-            let mut answer: Vec<String> = Vec::new();
-            for t in tokens(&entry.answer_text, lang) {
-                if t.len() > 1 && !in_question.contains(&t) && !answer.contains(&t) {
-                    answer.push(t);
-                }
-            }
-            entries.push(json!([page_index, entry.id, entry.question, answer.join(" ")]));
+            let (question, text) = (fold(&entry.question), fold(&entry.answer_text));
+            let mut seen: HashSet<&str> = split(&question, &stop).collect();
+            let answer: Vec<&str> = split(&text, &stop).filter(|t| t.len() > 1 && seen.insert(t)).collect();
+            entries.push((page_index, entry.id.as_str(), entry.question.as_str(), answer.join(" ")));
         }
     }
-    json!({"v": 1, "lang": lang, "stop": stopwords(lang), "pages": pages, "entries": entries}).to_string()
+    serde_json::to_string(&SearchIndex { entries, lang, pages, stop: stopwords(lang), v: 1 })
 }
 
 #[cfg(test)]
