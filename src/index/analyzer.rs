@@ -12,13 +12,19 @@
 //! - English: words -> lower case -> possessive `'s` removed -> stop words -> Snowball English
 //!   stemming -> ASCII folding (for loan words such as "Québec").
 //! - Any other language: words -> lower case -> ASCII folding.
+//!
+//! Every filter after the word tokenizer turns one word into at most one term, whatever its
+//! neighbours, so [`Memoized`] runs them once per distinct word.
+
+use foldhash::{HashMap, HashMapExt};
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 use super::stopwords;
+use super::words::{WordStream, WordTokenizer};
 
 /// Tokens longer than this are noise (hashes, glued URLs) and are dropped.
 const MAX_TOKEN_LEN: usize = 40;
@@ -39,7 +45,13 @@ pub fn analysis_family(lang: &str) -> &'static str {
 
 /// The analyzer of a language code (unknown languages get the generic one).
 pub fn analyzer_for(lang: &str) -> TextAnalyzer {
-    let words = super::words::WordTokenizer::default;
+    // The memo feeds the filters one word at a time: the whole text is that word.
+    TextAnalyzer::from(Memoized::new(pipeline(lang, RawTokenizer::default())))
+}
+
+/// The filters of a language after `tokenizer`.
+fn pipeline<T: Tokenizer>(lang: &str, tokenizer: T) -> TextAnalyzer {
+    let words = move || tokenizer;
     match analysis_family(lang) {
         "fr" => TextAnalyzer::builder(words())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
@@ -69,6 +81,83 @@ pub fn analyzer_for(lang: &str) -> TextAnalyzer {
 pub fn register<'a>(manager: &TokenizerManager, languages: impl IntoIterator<Item = &'a str>) {
     for lang in languages {
         manager.register(&analyzer_name(lang), analyzer_for(lang));
+    }
+}
+
+/// Most distinct words one analyzer remembers; past it, it starts again (a long-running
+/// service sees new words in posts forever).
+const MEMO_CAPACITY: usize = 100_000;
+
+/// The word tokenizer followed by per-word filters, each distinct word filtered once.
+///
+/// Indexing a knowledge base repeats the same few thousand words, and stemming was the
+/// largest cost of writing the answer index (`perf` on a 10,000-page build). A clone starts
+/// with nothing remembered, so cloning stays cheap.
+pub struct Memoized {
+    words: WordTokenizer,
+    filters: TextAnalyzer,
+    /// Word as written -> its term, or `None` when the filters drop it (a stop word).
+    terms: HashMap<String, Option<String>>,
+}
+
+impl Memoized {
+    fn new(filters: TextAnalyzer) -> Self {
+        Memoized { words: WordTokenizer::default(), filters, terms: HashMap::new() }
+    }
+}
+
+impl Clone for Memoized {
+    fn clone(&self) -> Self {
+        Memoized::new(self.filters.clone())
+    }
+}
+
+impl Tokenizer for Memoized {
+    type TokenStream<'a> = MemoizedStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MemoizedStream<'a> {
+        if self.terms.len() >= MEMO_CAPACITY {
+            self.terms.clear();
+        }
+        MemoizedStream {
+            words: self.words.token_stream(text),
+            filters: &mut self.filters,
+            terms: &mut self.terms,
+        }
+    }
+}
+
+pub struct MemoizedStream<'a> {
+    words: WordStream<'a>,
+    filters: &'a mut TextAnalyzer,
+    terms: &'a mut HashMap<String, Option<String>>,
+}
+
+impl TokenStream for MemoizedStream<'_> {
+    fn advance(&mut self) -> bool {
+        while self.words.advance() {
+            let token = self.words.token_mut();
+            let term = match self.terms.get(token.text.as_str()) {
+                Some(term) => term.as_deref(),
+                None => {
+                    let mut stream = self.filters.token_stream(&token.text);
+                    let term = stream.advance().then(|| stream.token().text.clone());
+                    self.terms.entry(token.text.clone()).or_insert(term).as_deref()
+                }
+            };
+            // The word token keeps its offsets and position; only its text becomes the term.
+            if let Some(term) = term {
+                token.text.clear();
+                token.text.push_str(term);
+                return true;
+            }
+        }
+        false
+    }
+    fn token(&self) -> &Token {
+        self.words.token()
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.words.token_mut()
     }
 }
 
@@ -218,6 +307,32 @@ mod tests {
     #[test]
     fn generic_languages_fold_and_lower() {
         assert_eq!(terms("de", "Größe"), vec!["grosse".to_string()]);
+    }
+
+    #[test]
+    fn remembered_words_give_the_same_terms_and_positions() {
+        let text = "Les impôts, l'impôt et d’autres impôts: the client's refunds, impôts";
+        for lang in ["fr", "en", "de"] {
+            let mut analyzer = analyzer_for(lang);
+            let first = tokens(&mut analyzer, text);
+            // The second pass reads every word from memory.
+            assert_eq!(tokens(&mut analyzer, text), first);
+            // The same pipeline over the whole text, without memory.
+            let expected = tokens(&mut pipeline(lang, WordTokenizer::default()), text);
+            assert_eq!(first, expected, "{lang}");
+        }
+        let mut fr = analyzer_for("fr");
+        let positions: Vec<usize> = tokens(&mut fr, "le crédit de la personne").iter().map(|t| t.1).collect();
+        assert_eq!(positions, [1, 4], "stop words keep their place");
+    }
+
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        out
     }
 
     #[test]
