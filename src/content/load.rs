@@ -16,7 +16,7 @@ use super::front_matter::{self, FrontMatter};
 use super::markdown::{self, Body};
 use super::model::{Deadline, Entry, Link, Page, PageId, PageKind, Site};
 use crate::config::{self, Config};
-use crate::diagnostics::{Diagnostic, Diagnostics, line_col, relative};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, line_col, relative};
 
 /// What to load.
 #[derive(Debug, Clone, Default)]
@@ -160,8 +160,9 @@ pub fn parse_page(
     };
     if let Some(body) = &body {
         let mut seen: HashMap<&str, usize> = HashMap::new();
+        let lines = LineIndex::new(&text);
         for entry in &body.entries {
-            let (line, col) = line_col(&text, entry.offset);
+            let (line, col) = lines.line_col(&text, entry.offset);
             if let Some(first) = seen.insert(&entry.id, line) {
                 errors.push(
                     Diagnostic::error(
@@ -363,11 +364,12 @@ fn assemble_sorted(root: &Path, config: Config, parsed: Vec<ParsedPage>, diags: 
 
 fn into_page(file: ParsedFile, base: &str) -> Page {
     let ParsedFile { rel, lang, path, kind, front, body, text, body_line } = file;
+    let lines = LineIndex::new(&text);
     let entries = body
         .entries
         .into_iter()
         .map(|e| Entry {
-            line: line_col(&text, e.offset).0,
+            line: lines.line_col(&text, e.offset).0,
             id: e.id,
             explicit_id: e.explicit_id,
             question: e.question,
@@ -380,7 +382,7 @@ fn into_page(file: ParsedFile, base: &str) -> Page {
         .links
         .into_iter()
         .map(|l| {
-            let (line, column) = line_col(&text, l.offset);
+            let (line, column) = lines.line_col(&text, l.offset);
             let (p, anchor) = match l.dest.split_once('#') {
                 Some((p, a)) => (p, Some(a.to_string()).filter(|a| !a.is_empty())),
                 None => (l.dest.as_str(), None),

@@ -21,19 +21,29 @@ pub fn share_path(page: &Page, entry: &Entry) -> String {
 /// characters (with `…`) when the sentence is longer.
 pub fn first_sentence(text: &str, max: usize) -> String {
     // Paragraphs and list items run together: an answer often opens with "... :" and a list.
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let chars: Vec<char> = flat.chars().collect();
-    let mut end = chars.len();
-    for (i, c) in chars.iter().enumerate() {
-        if matches!(c, '.' | '?' | '!') && i >= 20 && chars.get(i + 1).is_none_or(|n| *n == ' ') {
-            end = i + 1;
+    // Words are taken until the sentence ends or `max` is passed, not the whole answer.
+    let mut flat = String::new();
+    let mut chars = 0;
+    let mut end = None;
+    for word in text.split_whitespace() {
+        if !flat.is_empty() {
+            flat.push(' ');
+            chars += 1;
+        }
+        flat.push_str(word);
+        chars += word.chars().count();
+        if chars > 20 && word.ends_with(['.', '?', '!']) {
+            end = Some(chars);
+            break;
+        }
+        if chars > max {
             break;
         }
     }
-    if end <= max {
-        return chars[..end].iter().collect();
+    if end.unwrap_or(chars) <= max {
+        return flat;
     }
-    let cut: String = chars[..max].iter().collect();
+    let cut: String = flat.chars().take(max).collect();
     let cut = match cut.rfind(' ') {
         Some(i) if i > max / 2 => &cut[..i],
         _ => cut.as_str(),
@@ -57,6 +67,19 @@ mod tests {
         assert_eq!(
             first_sentence("Selon le montant :\n\n- 240 $ ou plus : chaque mois.\n- Moins : une fois.", 200),
             "Selon le montant : - 240 $ ou plus : chaque mois."
+        );
+    }
+
+    #[test]
+    fn a_sentence_ends_only_after_twenty_characters_and_before_a_space() {
+        // The full stop at index 20 is the 21st character: long enough.
+        let text = format!("{}. Suite de la réponse.", "a".repeat(20));
+        assert_eq!(first_sentence(&text, 200), format!("{}.", "a".repeat(20)));
+        let text = format!("{}. Suite.", "a".repeat(19));
+        assert_eq!(first_sentence(&text, 200), text);
+        assert_eq!(
+            first_sentence("Le taux passe à 5.5 % en juillet. Puis", 200),
+            "Le taux passe à 5.5 % en juillet."
         );
     }
 
