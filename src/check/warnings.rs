@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::content::markdown::slugify;
 use crate::content::{Page, PageKind, Site};
@@ -11,82 +12,88 @@ use crate::diagnostics::{Diagnostic, line_col};
 
 /// Every warning of `site` as of `today`, in page order.
 pub fn warnings(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for page in &site.pages {
-        let Some(source) = &page.source else { continue };
-        // Read lazily: only pages with a dated warning need their front matter's lines.
-        let mut text: Option<String> = None;
-        let mut line_of = |needle: &str| -> Option<usize> {
-            let t = text
-                .get_or_insert_with(|| std::fs::read_to_string(site.root.join(source)).unwrap_or_default());
-            t.find(needle).map(|i| line_col(t, i).0)
-        };
-        let at = |d: Diagnostic, line: Option<usize>| match line {
-            Some(l) => d.at_line(l),
-            None => d,
-        };
+    // Pages in parallel: a build reports its warnings after publishing, when nothing else runs.
+    let mut out: Vec<Diagnostic> =
+        site.pages.par_iter().flat_map_iter(|page| page_warnings(site, page, today)).collect();
+    out.extend(duplicate_questions(site));
+    out
+}
 
-        for key in &page.unknown_keys {
-            let d = Diagnostic::warning(source.clone(), format!("unknown front matter key `{key}` is ignored"))
-                .help("check its spelling: the keys are title, description, translation_key, tags, updated, aliases, weight, draft and [[deadlines]]");
-            out.push(at(d, line_of(&format!("{key} ="))));
-        }
-        if let Some(d) = missing_translations(site, page) {
-            let line = line_of("translation_key");
-            out.push(at(d, line.or(Some(2))));
-        }
-        if let Some(updated) = page.updated {
-            let age = (today - updated).num_days();
-            let max = site.config.check.max_age_days;
-            if age > max {
-                let d = Diagnostic::warning(
-                    source.clone(),
-                    format!("last reviewed on {updated}, {age} days ago (more than `max_age_days = {max}`)"),
-                )
-                .help("check that the facts are still right, then set `updated` to today's date");
-                out.push(at(d, line_of("updated")));
-            }
-        }
-        for deadline in page.deadlines.iter().filter(|d| d.date < today) {
+/// The warnings of one page.
+fn page_warnings(site: &Site, page: &Page, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Some(source) = &page.source else { return out };
+    // Read lazily: only pages with a dated warning need their front matter's lines.
+    let mut text: Option<String> = None;
+    let mut line_of = |needle: &str| -> Option<usize> {
+        let t =
+            text.get_or_insert_with(|| std::fs::read_to_string(site.root.join(source)).unwrap_or_default());
+        t.find(needle).map(|i| line_col(t, i).0)
+    };
+    let at = |d: Diagnostic, line: Option<usize>| match line {
+        Some(l) => d.at_line(l),
+        None => d,
+    };
+
+    for key in &page.unknown_keys {
+        let d = Diagnostic::warning(source.clone(), format!("unknown front matter key `{key}` is ignored"))
+            .help("check its spelling: the keys are title, description, translation_key, tags, updated, aliases, weight, draft and [[deadlines]]");
+        out.push(at(d, line_of(&format!("{key} ="))));
+    }
+    if let Some(d) = missing_translations(site, page) {
+        let line = line_of("translation_key");
+        out.push(at(d, line.or(Some(2))));
+    }
+    if let Some(updated) = page.updated {
+        let age = (today - updated).num_days();
+        let max = site.config.check.max_age_days;
+        if age > max {
             let d = Diagnostic::warning(
                 source.clone(),
-                format!("the deadline \"{}\" ({}) is past and still listed", deadline.label, deadline.date),
+                format!("last reviewed on {updated}, {age} days ago (more than `max_age_days = {max}`)"),
             )
-            .help("remove it from `[[deadlines]]`, or give it next year's date");
-            out.push(at(d, line_of(&deadline.date.to_string())));
-        }
-        let max_words = site.config.check.max_answer_words;
-        for entry in page.entries.iter() {
-            if !entry.explicit_id {
-                out.push(
-                    Diagnostic::warning(
-                        source.clone(),
-                        format!(
-                            "the question \"{}\" has no explicit anchor: its deep link `#{}` breaks if the question is reworded",
-                            entry.question, entry.id
-                        ),
-                    )
-                    .at_line(entry.line)
-                    .help(format!("end the heading with `{{#{}}}`", entry.id)),
-                );
-            }
-            let words = entry.answer_text.split_whitespace().count();
-            if words > max_words {
-                out.push(
-                    Diagnostic::warning(
-                        source.clone(),
-                        format!(
-                            "the answer to \"{}\" is {words} words long (more than `max_answer_words = {max_words}`)",
-                            entry.question
-                        ),
-                    )
-                    .at_line(entry.line)
-                    .help("keep the answer short and split the details into other questions or pages"),
-                );
-            }
+            .help("check that the facts are still right, then set `updated` to today's date");
+            out.push(at(d, line_of("updated")));
         }
     }
-    out.extend(duplicate_questions(site));
+    for deadline in page.deadlines.iter().filter(|d| d.date < today) {
+        let d = Diagnostic::warning(
+            source.clone(),
+            format!("the deadline \"{}\" ({}) is past and still listed", deadline.label, deadline.date),
+        )
+        .help("remove it from `[[deadlines]]`, or give it next year's date");
+        out.push(at(d, line_of(&deadline.date.to_string())));
+    }
+    let max_words = site.config.check.max_answer_words;
+    for entry in page.entries.iter() {
+        if !entry.explicit_id {
+            out.push(
+                Diagnostic::warning(
+                    source.clone(),
+                    format!(
+                        "the question \"{}\" has no explicit anchor: its deep link `#{}` breaks if the question is reworded",
+                        entry.question, entry.id
+                    ),
+                )
+                .at_line(entry.line)
+                .help(format!("end the heading with `{{#{}}}`", entry.id)),
+            );
+        }
+        let words = entry.answer_text.split_whitespace().count();
+        if words > max_words {
+            out.push(
+                Diagnostic::warning(
+                    source.clone(),
+                    format!(
+                        "the answer to \"{}\" is {words} words long (more than `max_answer_words = {max_words}`)",
+                        entry.question
+                    ),
+                )
+                .at_line(entry.line)
+                .help("keep the answer short and split the details into other questions or pages"),
+            );
+        }
+    }
     out
 }
 
