@@ -208,6 +208,25 @@ fn edit_rerenders_the_page_its_section_and_sitemap_only() {
     server.stop();
 }
 
+/// The search index lists every question: an incremental rebuild updates it after the page.
+#[test]
+fn an_edited_question_reaches_the_served_search_index() {
+    let kb = kb();
+    let server = Server::start(kb.path());
+    assert!(server.body("/fr/recherche.json").contains("Date limite"));
+    write(
+        kb.path(),
+        "content/fr/particuliers/delais.md",
+        &page("title = \"Délais\"", "## Jusqu'à quand payer? {#date}\n\nLe 30 avril.\n"),
+    );
+    server.wait_for("the edited question in the search index", |s| {
+        s.body("/fr/recherche.json").contains("Jusqu'à quand payer?")
+    });
+    assert!(!server.body("/fr/recherche.json").contains("Date limite"));
+    assert_eq!(server.status()["full"], false, "an incremental rebuild");
+    server.stop();
+}
+
 #[test]
 fn broken_file_shows_an_overlay_and_fixing_it_recovers() {
     let kb = kb();
@@ -546,8 +565,8 @@ fn answers_follow_every_edit_while_reopened_in_the_background() {
 }
 
 /// What a fresh full render of the knowledge base gives: the model as JSON, and the text of
-/// every page, of every question's share page and of the sitemap (the outputs an edit
-/// re-renders).
+/// every page, of every question's share page, of the sitemap (the outputs an edit
+/// re-renders) and of each language's search index (which the preview renders after them).
 fn full_render(root: &Path) -> (serde_json::Value, Vec<(String, String)>) {
     use guichet::serve::preview::workspace::{Change, Workspace};
     let base = tempfile::tempdir().unwrap();
@@ -562,6 +581,15 @@ fn full_render(root: &Path) -> (serde_json::Value, Vec<(String, String)>) {
         );
     }
     files.push("sitemap.xml".into());
+    for lang in &site.languages {
+        for entry in std::fs::read_dir(fresh.dir().join(lang)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".json") {
+                files.push(format!("{lang}/{name}"));
+            }
+        }
+    }
+    assert!(files.iter().any(|f| f.ends_with(".json")), "no search index in {files:?}");
     let texts = files
         .into_iter()
         .map(|f| {
@@ -603,6 +631,8 @@ fn edits_in_place_serve_what_a_full_render_gives() {
     for (rel, text) in steps {
         let rebuilt = edit(&mut ws, rel, &text).unwrap_or_else(|d| panic!("{rel}: {d}"));
         assert!(!rebuilt.full, "{rel}");
+        let listings = ws.render_listings().unwrap_or_else(|d| panic!("{rel}: {d}"));
+        assert!(listings.iter().any(|f| f.to_string_lossy().ends_with(".json")), "{listings:?}");
         let (model, files) = full_render(root);
         assert_eq!(serde_json::to_value(ws.site().unwrap()).unwrap(), model, "after editing {rel}");
         for (file, text) in files {

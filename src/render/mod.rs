@@ -93,17 +93,25 @@ impl<'a> Renderer<'a> {
             out.extend(page.aliases.iter().map(|a| Output::Alias(id, a.clone())));
         }
         out.extend([Output::Root, Output::NotFound, Output::Sitemap, Output::Robots]);
+        out.extend(self.site.languages.iter().map(|lang| Output::Search(lang.clone())));
+        out.extend(self.listings());
+        for (id, page) in self.site.pages.iter().enumerate() {
+            out.extend((0..page.entries.len()).map(|i| Output::Share(id, i)));
+        }
+        out
+    }
+
+    /// The outputs that list every page of a language: deadlines page and calendar, search
+    /// index, Atom feed.
+    pub fn listings(&self) -> Vec<Output> {
+        let mut out = Vec::new();
         for lang in &self.site.languages {
             out.extend([
                 Output::Deadlines(lang.clone()),
                 Output::Calendar(lang.clone()),
-                Output::Search(lang.clone()),
                 Output::SearchIndex(lang.clone()),
                 Output::Feed(lang.clone()),
             ]);
-        }
-        for (id, page) in self.site.pages.iter().enumerate() {
-            out.extend((0..page.entries.len()).map(|i| Output::Share(id, i)));
         }
         out
     }

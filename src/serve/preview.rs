@@ -183,7 +183,13 @@ fn apply(workspace: &mut Workspace, change: Change, shared: &Shared, refresh: &S
     drop(status);
     // No browser listening is fine.
     let _ = shared.reload.send(serde_json::to_string(&event).unwrap_or_default());
-    // The pages first, then the answer index (slower, and only `/api/answer` needs it).
+    // The pages first, then the listings of every page (search index, feeds, deadlines) and
+    // the answer index: slower, and not what the author is looking at.
+    if let Some((false, _)) = index_work
+        && let Err(diags) = workspace.render_listings()
+    {
+        eprintln!("warning: the search index, feeds and deadlines were not updated:\n{diags}");
+    }
     if let (Some((full, sources)), Some(site)) = (index_work, workspace.site()) {
         let index = if full { shared.answers.rebuild(site) } else { shared.answers.update(site, &sources) };
         if let Err(e) = index {

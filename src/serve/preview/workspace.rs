@@ -177,6 +177,19 @@ impl Workspace {
         Ok(rebuilt)
     }
 
+    /// Renders again the files that list every page of a language (search index, feed,
+    /// calendar, deadlines page; see [`Renderer::listings`]) from the last good site, and
+    /// returns them. An incremental rebuild leaves them out: on a large site they take longer
+    /// than the edited page itself (the search index of 10,000 pages: about 0.4 s), so the
+    /// preview serves the page first and calls this after.
+    pub fn render_listings(&self) -> Result<Vec<PathBuf>, Diagnostics> {
+        let (Some(site), Ok(theme)) = (&self.good, &self.theme) else {
+            return Ok(Vec::new());
+        };
+        let plan = affected::Plan { render: Self::renderer(site, theme).listings(), ..Default::default() };
+        render_plan(&self.dir, site, theme, &plan).map(|(written, _)| written)
+    }
+
     /// The changed files as pages of the last good site, placed as their previous versions
     /// were, if that is all they are: every changed file was and still is a published page
     /// at the same URL, of the same kind, with the same aliases and translation key, and
