@@ -183,19 +183,25 @@ fn apply(workspace: &mut Workspace, change: Change, shared: &Shared, refresh: &S
     drop(status);
     // No browser listening is fine.
     let _ = shared.reload.send(serde_json::to_string(&event).unwrap_or_default());
-    // The pages first, then the listings of every page (search index, feeds, deadlines) and
-    // the answer index: slower, and not what the author is looking at.
-    if let Some((false, _)) = index_work
-        && let Err(diags) = workspace.render_listings()
-    {
-        eprintln!("warning: the search index, feeds and deadlines were not updated:\n{diags}");
-    }
+    // The pages first, then the answer index (only `/api/answer` needs it).
+    let incremental = matches!(index_work, Some((false, _)));
     if let (Some((full, sources)), Some(site)) = (index_work, workspace.site()) {
         let index = if full { shared.answers.rebuild(site) } else { shared.answers.update(site, &sources) };
         if let Err(e) = index {
             eprintln!("warning: the answer index was not updated: {e:#}");
         }
         let _ = refresh.send(());
+    }
+    // Last, the listings of every page (search index, feeds, deadlines): slower than the
+    // page, not what the author is looking at, and the answerer reopens meanwhile.
+    if incremental {
+        let start = Instant::now();
+        match workspace.render_listings() {
+            Ok(_) => tracing::debug!(elapsed = ?start.elapsed(), "listings rendered"),
+            Err(diags) => {
+                eprintln!("warning: the search index, feeds and deadlines were not updated:\n{diags}")
+            }
+        }
     }
 }
 
