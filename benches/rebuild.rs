@@ -12,7 +12,8 @@
 //! something to do; one benchmark adds and removes a page instead (the site's structure
 //! changes). The answer index is updated on disk as part of the edit; opening the
 //! answerer of `/api/answer` on the updated index is measured apart: `serve` does it in a
-//! thread of its own (`Answers::refresh`).
+//! thread of its own (`Answers::refresh`). So are the listings of every page (search index,
+//! feeds, deadlines), which `serve` renders once the edited page is served.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -159,6 +160,20 @@ fn rebuild(c: &mut Criterion) {
     group.bench_function("edit one answer: pages only", |b| b.iter(|| fx.edit(false, false)));
     group.bench_function("edit one title: pages + answer index", |b| b.iter(|| fx.edit(true, true)));
     group.bench_function("add or remove one page: pages + answer index", |b| b.iter(|| fx.add_or_remove()));
+    // Not part of the edit either: `serve` renders the listings of every page (search index,
+    // feeds, calendar, deadlines page) once the edited page is served.
+    group.bench_function("listings rendered again after an edit (after the page)", |b| {
+        b.iter_custom(|iters| {
+            let mut spent = Duration::ZERO;
+            for _ in 0..iters {
+                fx.edit(false, false);
+                let start = Instant::now();
+                fx.workspace.render_listings().unwrap_or_else(|d| panic!("{d}"));
+                spent += start.elapsed();
+            }
+            spent
+        })
+    });
     // Not part of the edit: `serve` opens the answerer again in a thread of its own.
     group.bench_function("answerer opened again after an edit (background)", |b| {
         b.iter_custom(|iters| {

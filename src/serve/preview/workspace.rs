@@ -180,7 +180,7 @@ impl Workspace {
     /// Renders again the files that list every page of a language (search index, feed,
     /// calendar, deadlines page; see [`Renderer::listings`]) from the last good site, and
     /// returns them. An incremental rebuild leaves them out: on a large site they take longer
-    /// than the edited page itself (0.7 to 0.8 s on 10,000 pages, most of it the search index), so the
+    /// than the edited page itself (0.6 to 0.8 s on 10,000 pages), so the
     /// preview serves the page first and calls this after.
     pub fn render_listings(&self) -> Result<Vec<PathBuf>, Diagnostics> {
         let (Some(site), Ok(theme)) = (&self.good, &self.theme) else {
