@@ -133,6 +133,18 @@ impl Fixture {
         }
     }
 
+    /// The time `then` takes after each of `iters` edits (not counting the edits).
+    fn after_edits(&mut self, iters: u64, index: bool, mut then: impl FnMut(&mut Fixture)) -> Duration {
+        let mut spent = Duration::ZERO;
+        for _ in 0..iters {
+            self.edit(false, index);
+            let start = Instant::now();
+            then(self);
+            spent += start.elapsed();
+        }
+        spent
+    }
+
     /// Adds a copy of the page beside it, or removes the copy: a change of the site's structure.
     fn add_or_remove(&mut self) {
         let copy = self.page.with_file_name("copie-pour-le-banc-d-essai.md");
@@ -164,28 +176,14 @@ fn rebuild(c: &mut Criterion) {
     // feeds, calendar, deadlines page) once the edited page is served.
     group.bench_function("listings rendered again after an edit (after the page)", |b| {
         b.iter_custom(|iters| {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iters {
-                fx.edit(false, false);
-                let start = Instant::now();
+            fx.after_edits(iters, false, |fx| {
                 fx.workspace.render_listings().unwrap_or_else(|d| panic!("{d}"));
-                spent += start.elapsed();
-            }
-            spent
+            })
         })
     });
     // Not part of the edit: `serve` opens the answerer again in a thread of its own.
     group.bench_function("answerer opened again after an edit (background)", |b| {
-        b.iter_custom(|iters| {
-            let mut spent = Duration::ZERO;
-            for _ in 0..iters {
-                fx.edit(false, true);
-                let start = Instant::now();
-                fx.answers.refresh().unwrap();
-                spent += start.elapsed();
-            }
-            spent
-        })
+        b.iter_custom(|iters| fx.after_edits(iters, true, |fx| fx.answers.refresh().unwrap()))
     });
     group.finish();
 }
