@@ -83,8 +83,11 @@ pub enum BuildError {
 
 /// Loads the site and the theme and checks everything a build refuses.
 pub fn prepare(root: &Path, drafts: bool) -> Result<(Site, Theme), Diagnostics> {
+    let start = Instant::now();
     let site = content::load(root, &LoadOptions { drafts });
+    tracing::debug!(elapsed = ?start.elapsed(), "content loaded");
     let theme = Theme::load(root);
+    tracing::debug!(elapsed = ?start.elapsed(), "theme loaded");
     let (site, theme) = match (site, theme) {
         (Ok(s), Ok(t)) => (s, t),
         (s, t) => {
@@ -96,6 +99,7 @@ pub fn prepare(root: &Path, drafts: bool) -> Result<(Site, Theme), Diagnostics> 
         }
     };
     let errors = check::broken_links(&site, &published_files(&site, &theme));
+    tracing::debug!(elapsed = ?start.elapsed(), "links checked");
     if !errors.is_empty() {
         let mut d = Diagnostics(errors);
         d.sort();
