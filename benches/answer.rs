@@ -26,7 +26,6 @@
 use std::cell::OnceCell;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
@@ -35,6 +34,8 @@ use guichet::answer::ask::{DEFAULT_TOP, default_index_dir};
 use guichet::answer::{Answerer, Post, language, normalize};
 use guichet::build::{BuildOptions, build};
 use guichet::index::IndexMeta;
+
+mod support;
 
 /// Rounds over the dev posts for the per-post percentiles.
 const ROUNDS: usize = 20;
@@ -77,17 +78,7 @@ fn synthetic_index(pages: usize) -> PathBuf {
         eprintln!("using the cached index {}", index.display());
         return index;
     }
-    if !out.join(".gen-corpus.json").is_file() {
-        eprintln!("generating {pages} synthetic pages into {}", out.display());
-        let status = Command::new("python3")
-            .arg(shared("bench/gen_corpus.py"))
-            .args(["-n", &pages.to_string(), "--seed", "1", "-o"])
-            .arg(&out)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("python3 runs");
-        assert!(status.success(), "gen_corpus.py failed");
-    }
+    support::generate_corpus(pages, &out);
     eprintln!("building {} (20 to 40 s for 10,000 pages; cached afterwards)", root.display());
     let opts = BuildOptions { root, accept_removals: true, ..BuildOptions::default() };
     let report = build(&opts).unwrap_or_else(|e| panic!("build failed: {e}"));

@@ -24,6 +24,8 @@ use criterion::{Criterion, SamplingMode, criterion_group, criterion_main};
 use guichet::serve::preview::answers::Answers;
 use guichet::serve::preview::workspace::{Change, Workspace};
 
+mod support;
+
 // The allocator of the `guichet` binary, so that the figures are those of `serve`.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -32,17 +34,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn corpus(pages: usize) -> PathBuf {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = manifest.join(format!("target/bench-sites/corpus-{pages}"));
-    if !out.join("guichet/config.toml").is_file() {
-        eprintln!("generating {pages} pages into {}...", out.display());
-        let status = Command::new("python3")
-            .arg(manifest.join("../shared/bench/gen_corpus.py"))
-            .args(["-n", &pages.to_string(), "--seed", "1", "-o"])
-            .arg(&out)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("python3 runs ../shared/bench/gen_corpus.py");
-        assert!(status.success(), "gen_corpus.py failed");
-    }
+    support::generate_corpus(pages, &out);
     out.join("guichet")
 }
 
