@@ -448,7 +448,7 @@ fn render_plan(
     plan: &affected::Plan,
 ) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Diagnostics> {
     let renderer = Workspace::renderer(site, theme);
-    let rendered: Vec<Result<(PathBuf, String), Diagnostic>> = plan
+    let rendered: Vec<Result<(PathBuf, Vec<u8>), Diagnostic>> = plan
         .render
         .par_iter()
         .map(|o: &Output| renderer.render(o).map(|text| (renderer.file_of(o), text)))
@@ -467,7 +467,7 @@ fn render_plan(
     }
     let mut written = Vec::with_capacity(files.len());
     for (rel, text) in files {
-        write_atomically(&dir.join(&rel), text.as_bytes()).map_err(|e| {
+        write_atomically(&dir.join(&rel), &text).map_err(|e| {
             Diagnostics(vec![Diagnostic::error(&rel, format!("cannot write the preview: {e}"))])
         })?;
         written.push(rel);
