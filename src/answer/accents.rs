@@ -14,64 +14,97 @@ use crate::fold::fold;
 
 /// The words of `text` (runs of letters) with their byte offsets.
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut start = None;
-    let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
-    std::iter::from_fn(move || {
-        for (i, c) in chars.by_ref() {
-            match (start, c.is_alphabetic()) {
-                (None, true) => start = Some(i),
-                (Some(s), false) => {
-                    start = None;
-                    return Some((s, &text[s..i]));
-                }
-                _ => {}
-            }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // Whether the character at byte `at` is a letter, and its length in bytes. Most of a text
+    // is ASCII: only other characters are decoded.
+    let letter = move |at: usize| -> (bool, usize) {
+        let b = bytes[at];
+        if b.is_ascii() {
+            return (b.is_ascii_alphabetic(), 1);
         }
-        None
+        let c = text[at..].chars().next().unwrap_or(' ');
+        (c.is_alphabetic(), c.len_utf8())
+    };
+    std::iter::from_fn(move || {
+        // Skip to the next letter, then to the end of the word.
+        while i < bytes.len() {
+            let (is_letter, len) = letter(i);
+            if is_letter {
+                break;
+            }
+            i += len;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (is_letter, len) = letter(i);
+            if !is_letter {
+                break;
+            }
+            i += len;
+        }
+        Some((start, &text[start..i]))
     })
 }
 
 /// Accent-less form -> the most frequent accented spelling, over `texts`. A form the texts
 /// also use without accents ("du" and "dû", "sur" and "sûr") is left out: it is ambiguous.
 pub fn vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
-    let mut counts: HashMap<String, HashMap<String, usize>> = HashMap::new();
-    let mut plain: HashSet<String> = HashSet::new();
-    // Allocates only for words not seen before: a knowledge base repeats its words.
+    // A knowledge base repeats its words: count each lower-case spelling (allocating only for
+    // spellings not seen before), then fold each distinct spelling once.
+    let mut spellings: HashMap<String, usize> = HashMap::new();
     let mut word = String::new();
     for text in texts {
         for (_, w) in words(text) {
-            word.clear();
-            if w.is_ascii() {
-                word.push_str(w);
-                word.make_ascii_lowercase();
+            // Most words are in lower case already: look them up as they are.
+            let lower = if w.bytes().all(|b| b.is_ascii_lowercase()) {
+                w
             } else {
-                word.extend(w.chars().flat_map(char::to_lowercase));
-            }
-            let folded = if word.is_ascii() { None } else { Some(fold(&word)).filter(|f| *f != word) };
-            match folded {
-                Some(folded) => {
-                    let spellings = counts.entry(folded).or_default();
-                    match spellings.get_mut(word.as_str()) {
-                        Some(n) => *n += 1,
-                        None => {
-                            spellings.insert(word.clone(), 1);
-                        }
+                word.clear();
+                for c in w.chars() {
+                    match c.is_ascii() {
+                        true => word.push(c.to_ascii_lowercase()),
+                        false => word.extend(c.to_lowercase()),
                     }
                 }
-                None if !plain.contains(word.as_str()) => {
-                    plain.insert(word.clone());
+                word.as_str()
+            };
+            match spellings.get_mut(lower) {
+                Some(n) => *n += 1,
+                None => {
+                    spellings.insert(lower.to_string(), 1);
                 }
-                None => {}
             }
         }
     }
-    counts
-        .into_iter()
-        .filter(|(folded, _)| !plain.contains(folded))
-        .filter_map(|(folded, spellings)| {
-            let best = spellings.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
-            Some((folded, best.0))
-        })
+    let mut best: HashMap<String, (String, usize)> = HashMap::new();
+    let mut plain: HashSet<&str> = HashSet::new();
+    for (spelling, n) in &spellings {
+        if spelling.is_ascii() {
+            plain.insert(spelling);
+            continue;
+        }
+        let folded = fold(spelling);
+        if folded == *spelling {
+            plain.insert(spelling);
+            continue;
+        }
+        // The most frequent spelling wins; on a tie, the one first in alphabetical order.
+        let better = |(b, m): &(String, usize)| n > m || (n == m && spelling < b);
+        match best.get_mut(&folded) {
+            Some(current) if better(current) => *current = (spelling.clone(), *n),
+            Some(_) => {}
+            None => {
+                best.insert(folded, (spelling.clone(), *n));
+            }
+        }
+    }
+    best.into_iter()
+        .filter(|(folded, _)| !plain.contains(folded.as_str()))
+        .map(|(folded, (spelling, _))| (folded, spelling))
         .collect()
 }
 

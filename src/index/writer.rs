@@ -66,6 +66,7 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<IndexStats> {
     writer.wait_merging_threads()?;
 
     let private_channels = private_channels(site);
+    let started = std::time::Instant::now();
     let accents = languages
         .iter()
         .map(|lang| {
@@ -80,6 +81,7 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<IndexStats> {
             (lang.clone(), accents::vocabulary(texts))
         })
         .collect();
+    tracing::debug!(elapsed = ?started.elapsed(), "accent vocabulary");
     let settings = serde_json::to_string(&(&synonyms, &templates, &private_channels, answer.min_confidence))?;
     hash.write(settings.as_bytes());
     stats.index_version = format!("{:016x}", hash.finish());
