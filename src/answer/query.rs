@@ -186,7 +186,7 @@ impl LangIndex {
             {
                 continue;
             }
-            for part in [Part::Question, Part::Body] {
+            for part in Part::ALL.into_iter().filter(|p| p.has_positions()) {
                 let Some(field) = fields.get(&self.lang, part) else {
                     continue;
                 };

@@ -28,6 +28,12 @@ pub enum Part {
 impl Part {
     pub const ALL: [Part; 5] = [Part::Question, Part::Title, Part::Tags, Part::Description, Part::Body];
 
+    /// Whether the part records word positions: only the parts that proximity queries read
+    /// (the others would cost indexing time and space for nothing).
+    pub fn has_positions(self) -> bool {
+        matches!(self, Part::Question | Part::Body)
+    }
+
     fn name(self) -> &'static str {
         match self {
             Part::Question => "question",
@@ -68,12 +74,15 @@ impl Fields {
         builder.add_text_field("question", STORED);
         builder.add_text_field("lang", STRING | STORED);
         for lang in languages {
-            let indexing = TextFieldIndexing::default()
-                .set_tokenizer(&analyzer_name(lang))
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-            let options = TextOptions::default().set_indexing_options(indexing);
             for part in Part::ALL {
-                builder.add_text_field(&field_name(part, lang), options.clone());
+                let record = match part.has_positions() {
+                    true => IndexRecordOption::WithFreqsAndPositions,
+                    false => IndexRecordOption::WithFreqs,
+                };
+                let indexing =
+                    TextFieldIndexing::default().set_tokenizer(&analyzer_name(lang)).set_index_option(record);
+                let options = TextOptions::default().set_indexing_options(indexing);
+                builder.add_text_field(&field_name(part, lang), options);
             }
         }
         builder.build()
