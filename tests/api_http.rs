@@ -5,6 +5,8 @@
 mod api_support;
 
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use api_support::*;
@@ -326,8 +328,12 @@ async fn new_indexes_are_picked_up_under_load_with_no_failed_or_mixed_request() 
     let addr = server.addr;
     const VERSIONS: usize = 15;
 
+    // The clients keep asking until the last index is published (at least 150 requests each),
+    // so that the load overlaps every publication however fast the requests are.
+    let publishing = Arc::new(AtomicBool::new(true));
     let publisher = {
         let index_dir = index_dir.clone();
+        let publishing = publishing.clone();
         tokio::spawn(async move {
             for v in 1..=VERSIONS {
                 tokio::time::sleep(Duration::from_millis(40)).await;
@@ -336,13 +342,17 @@ async fn new_indexes_are_picked_up_under_load_with_no_failed_or_mixed_request() 
                     .await
                     .unwrap();
             }
+            publishing.store(false, Ordering::SeqCst);
         })
     };
     let clients: Vec<_> = (0..6)
         .map(|c| {
+            let publishing = publishing.clone();
             tokio::spawn(async move {
                 let mut seen = Vec::new();
-                for i in 0..150 {
+                let mut i = 0;
+                while i < 150 || publishing.load(Ordering::SeqCst) {
+                    i += 1;
                     if (i + c) % 3 == 0 {
                         // A batch must be answered from one index from start to end.
                         let posts: Vec<_> =
