@@ -290,6 +290,7 @@ fn read_documents(
     // Terms are numbered once; a document keeps the sorted numbers of its terms (all parts),
     // which is all re-scoring needs and far cheaper to build than sets of strings.
     let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut field_terms: HashMap<tantivy::schema::Field, std::collections::HashSet<u32>> = HashMap::new();
     let mut per_doc: Vec<Vec<u32>> = vec![Vec::new(); docs.len()];
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let offset = segment_offsets[ord];
@@ -299,6 +300,7 @@ fn read_documents(
                     continue;
                 };
                 let inverted = segment.inverted_index(field)?;
+                let in_field = field_terms.entry(field).or_default();
                 let mut stream = inverted.terms().stream()?;
                 while stream.advance() {
                     let key = String::from_utf8_lossy(stream.key());
@@ -307,6 +309,7 @@ fn read_documents(
                         Some(id) => *id,
                         None => *ids.entry(key.into_owned()).or_insert(next),
                     };
+                    in_field.insert(id);
                     let mut postings =
                         inverted.read_postings_from_terminfo(stream.value(), IndexRecordOption::Basic)?;
                     while postings.doc() != TERMINATED {
@@ -349,5 +352,5 @@ fn read_documents(
             (lang.to_string(), (freq, total))
         })
         .collect();
-    Ok((DocTable { segment_offsets, terms, ids }, docs, freqs))
+    Ok((DocTable { segment_offsets, terms, ids, field_terms }, docs, freqs))
 }

@@ -7,11 +7,11 @@
 //! The best candidates are then re-scored with their coverage of the post's terms, which also
 //! drives the confidence.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Searcher, Term};
 
@@ -89,11 +89,21 @@ pub struct DocTable {
     pub terms: Vec<DocTerms>,
     /// Number of every term of the index.
     pub ids: HashMap<String, u32>,
+    /// Numbers of the terms each searchable field holds.
+    pub field_terms: HashMap<Field, HashSet<u32>>,
 }
 
 impl DocTable {
     pub fn global(&self, address: DocAddress) -> usize {
         self.segment_offsets[address.segment_ord as usize] + address.doc_id as usize
+    }
+
+    /// Whether some document holds `term` in `field`. A query clause for a term its field
+    /// lacks matches nothing but still costs a dictionary lookup and a scorer: most post terms
+    /// are absent from the short fields (title, tags, description).
+    pub fn has(&self, field: Field, term: &str) -> bool {
+        let set = self.field_terms.get(&field);
+        self.ids.get(term).is_some_and(|id| set.is_some_and(|set| set.contains(id)))
     }
 }
 
@@ -154,6 +164,7 @@ impl LangIndex {
                     continue;
                 };
                 let q: Box<dyn Query> = match &near {
+                    None if !table.has(field, term) => continue,
                     None => Box::new(BoostQuery::new(
                         Box::new(TermQuery::new(
                             Term::from_field_text(field, term),
@@ -164,12 +175,16 @@ impl LangIndex {
                     Some(near) => {
                         let any: Vec<(Occur, Box<dyn Query>)> = near
                             .iter()
+                            .filter(|t| table.has(field, t))
                             .map(|t| {
                                 let q =
                                     TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::Basic);
                                 (Occur::Should, Box::new(q) as Box<dyn Query>)
                             })
                             .collect();
+                        if any.is_empty() {
+                            continue;
+                        }
                         Box::new(ConstScoreQuery::new(
                             Box::new(BooleanQuery::new(any)),
                             boost * weight * FUZZY_WEIGHT,
@@ -190,6 +205,9 @@ impl LangIndex {
                 let Some(field) = fields.get(&self.lang, part) else {
                     continue;
                 };
+                if !table.has(field, &pair[0]) || !table.has(field, &pair[1]) {
+                    continue;
+                }
                 let q = PhraseQuery::new_with_offset_and_slop(
                     vec![
                         (0, Term::from_field_text(field, &pair[0])),
