@@ -14,39 +14,20 @@ use crate::fold::fold;
 
 /// The words of `text` (runs of letters) with their byte offsets.
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    // Whether the character at byte `at` is a letter, and its length in bytes. Most of a text
-    // is ASCII: only other characters are decoded.
-    let letter = move |at: usize| -> (bool, usize) {
-        let b = bytes[at];
-        if b.is_ascii() {
-            return (b.is_ascii_alphabetic(), 1);
-        }
-        let c = text[at..].chars().next().unwrap_or(' ');
-        (c.is_alphabetic(), c.len_utf8())
-    };
+    let mut start = None;
+    let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
     std::iter::from_fn(move || {
-        // Skip to the next letter, then to the end of the word.
-        while i < bytes.len() {
-            let (is_letter, len) = letter(i);
-            if is_letter {
-                break;
+        for (i, c) in chars.by_ref() {
+            match (start, c.is_alphabetic()) {
+                (None, true) => start = Some(i),
+                (Some(s), false) => {
+                    start = None;
+                    return Some((s, &text[s..i]));
+                }
+                _ => {}
             }
-            i += len;
         }
-        if i >= bytes.len() {
-            return None;
-        }
-        let start = i;
-        while i < bytes.len() {
-            let (is_letter, len) = letter(i);
-            if !is_letter {
-                break;
-            }
-            i += len;
-        }
-        Some((start, &text[start..i]))
+        None
     })
 }
 
