@@ -109,6 +109,25 @@ fn out_of_scope_posts_get_no_public_reply() {
 }
 
 #[test]
+fn thanks_and_wishes_get_no_public_link_even_when_their_words_match() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    for text in [
+        "Thanks for the tip about the income tax return filing deadline 👍",
+        "Merci pour l'info sur la date limite de la déclaration de revenus!",
+    ] {
+        let answer = answerer.answer(&post(text), 5);
+        assert_eq!(answer.decision, Decision::None, "{text}");
+        assert_eq!(answer.reply, "", "{text}");
+        // The candidates stay listed for the agent who may answer by hand.
+        assert!(answer.results[0].url.contains("date-limite") || answer.results[0].url.contains("deadline"));
+    }
+    // Thanks around a question: the question is answered.
+    let answer = answerer.answer(&post("Thanks! What is the deadline for filing my income tax return?"), 5);
+    assert_eq!(answer.decision, Decision::Answer);
+}
+
+#[test]
 fn reply_templates_of_the_knowledge_base_override_the_built_in_ones() {
     let kb = answer_support::build_kb(&answer_support::fixture(), |root| {
         let dir = root.join("templates/replies");

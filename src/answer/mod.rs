@@ -2,12 +2,14 @@
 //!
 //! A post goes one way through small steps: [`normalize::clean`] -> language detection
 //! ([`language`]) -> informal spellings ([`normalize::Spellings`]) -> matching
-//! ([`query`]) -> decision ([`policy`] for personal files, retrieval confidence for the rest)
+//! ([`query`]) -> decision ([`policy`] for personal files, [`courtesy`] for posts that ask
+//! nothing, retrieval confidence for the rest)
 //! -> reply ([`reply`]). Social insurance numbers are masked ([`mask`]) in everything an
 //! [`Answer`] holds.
 
 pub mod accents;
 pub mod ask;
+pub mod courtesy;
 pub mod intent;
 pub mod language;
 pub mod mask;
@@ -198,6 +200,9 @@ impl Answerer {
         let confidence = confidence(&matched);
         let (decision, confidence) = if verdict.personal {
             (Decision::Personal, (verdict.score / 1.5).clamp(0.5, 1.0))
+        } else if courtesy::COURTESY.is_courtesy(&text, &lang) {
+            // A rule, not a measure: as sure as the personal policy's surest signals.
+            (Decision::None, COURTESY_CONFIDENCE)
         } else if !results.is_empty() && confidence >= self.meta.min_confidence {
             (Decision::Answer, confidence)
         } else {
@@ -232,6 +237,9 @@ impl Answerer {
         }
     }
 }
+
+/// Confidence of a `none` decided because the post is courtesy that asks nothing.
+const COURTESY_CONFIDENCE: f32 = 0.9;
 
 /// Confidence that the first candidate answers the post: a logistic model of how far the first
 /// candidate leads the second (relative margin), how strongly it matched (score), and how many
