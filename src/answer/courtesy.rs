@@ -7,10 +7,12 @@
 
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::fold::fold;
+
+use super::patterns::compile;
 
 #[derive(Debug, Default, Deserialize)]
 struct PatternsFile {
@@ -50,9 +52,6 @@ impl Courtesy {
     /// Parses and compiles a courtesy file.
     pub fn parse(text: &str) -> anyhow::Result<Courtesy> {
         let file: CourtesyFile = toml::from_str(text)?;
-        let compile = |patterns: &[String]| -> anyhow::Result<Vec<Regex>> {
-            patterns.iter().map(|p| Ok(RegexBuilder::new(p).case_insensitive(true).build()?)).collect()
-        };
         let patterns = |p: &PatternsFile| -> anyhow::Result<Patterns> {
             Ok(Patterns { courtesy: compile(&p.courtesy)?, question: compile(&p.question)? })
         };

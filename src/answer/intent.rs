@@ -7,10 +7,12 @@
 
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::fold::fold;
+
+use super::patterns::compile;
 
 /// The question types a text asks, one bit per type of `intents.toml` (at most 32).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -64,9 +66,6 @@ impl Intents {
     pub fn parse(text: &str) -> anyhow::Result<Intents> {
         let file: IntentsFile = toml::from_str(text)?;
         anyhow::ensure!(file.intent.len() <= 32, "at most 32 question types, found {}", file.intent.len());
-        let compile = |patterns: &[String]| -> anyhow::Result<Vec<Regex>> {
-            patterns.iter().map(|p| Ok(RegexBuilder::new(p).case_insensitive(true).build()?)).collect()
-        };
         let intents = file
             .intent
             .iter()

@@ -14,6 +14,7 @@ pub mod intent;
 pub mod language;
 pub mod mask;
 pub mod normalize;
+pub mod patterns;
 pub mod policy;
 pub mod query;
 pub mod reply;

@@ -7,10 +7,11 @@
 
 use std::sync::LazyLock;
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use serde::Deserialize;
 
 use super::mask::contains_sin;
+use super::patterns::compile;
 
 #[derive(Debug, Deserialize)]
 struct PolicyFile {
@@ -67,9 +68,6 @@ impl Policy {
     /// Parses and compiles a policy file.
     pub fn parse(text: &str) -> anyhow::Result<Policy> {
         let file: PolicyFile = toml::from_str(text)?;
-        let compile = |patterns: &[String]| -> anyhow::Result<Vec<Regex>> {
-            patterns.iter().map(|p| Ok(RegexBuilder::new(p).case_insensitive(true).build()?)).collect()
-        };
         let signals = file
             .signal
             .iter()
