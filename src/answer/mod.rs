@@ -78,7 +78,9 @@ pub struct Hit {
     pub page: String,
     /// The question heading (the page title for a page introduction).
     pub question: String,
-    pub score: f32,
+    /// Rounded to three decimals (an `f64`, so that every JSON writer prints `0.9`, not
+    /// `0.8999999761581421`).
+    pub score: f64,
 }
 
 /// The answer to a post: exactly the JSON object `ask --json` prints.
@@ -90,8 +92,8 @@ pub struct Answer {
     pub query: String,
     pub lang: String,
     pub decision: Decision,
-    /// 0..1: how sure the decision is.
-    pub confidence: f32,
+    /// 0..1: how sure the decision is, rounded to three decimals.
+    pub confidence: f64,
     /// Best first; listed whatever the decision, for the human agent.
     pub results: Vec<Hit>,
     /// Ready to post; empty when nothing should be posted.
@@ -265,8 +267,8 @@ fn confidence(matched: &Matched) -> f32 {
     1.0 / (1.0 + (-z).exp())
 }
 
-fn round3(x: f32) -> f32 {
-    (x * 1000.0).round() / 1000.0
+fn round3(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
 }
 
 type DocFreqs = HashMap<String, (HashMap<String, u32>, u32)>;
