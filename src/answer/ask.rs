@@ -73,12 +73,13 @@ pub fn answer_lines(
 ) -> anyhow::Result<()> {
     for (n, line) in input.lines().enumerate() {
         let number = n + 1;
+        // An answer is serialised as it is, as the API does: the same bytes for the same post.
         let object = match line {
             Ok(line) => match read_post(&line, opts.lang.as_deref()) {
-                Ok(post) => serde_json::to_value(answerer.answer(&post, opts.top))?,
-                Err((id, message)) => error_object(id, number, &message),
+                Ok(post) => serde_json::to_string(&answerer.answer(&post, opts.top))?,
+                Err((id, message)) => error_object(id, number, &message).to_string(),
             },
-            Err(e) => error_object(None, number, &format!("cannot read the line: {e}")),
+            Err(e) => error_object(None, number, &format!("cannot read the line: {e}")).to_string(),
         };
         writeln!(out, "{object}").context("cannot write the answer")?;
         out.flush().context("cannot write the answer")?;
