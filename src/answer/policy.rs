@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Deserialize;
 
+use crate::fold::fold;
+
 use super::mask::contains_sin;
 use super::patterns::compile;
 
@@ -93,13 +95,15 @@ impl Policy {
             score += self.threshold;
             signals.push("social-insurance-number".to_string());
         }
+        // Rules match folded text (see `patterns`); the SIN was looked for in the post itself.
+        let folded = fold(text);
         for signal in &self.signals {
             let localized = match lang {
                 "fr" => &signal.fr,
                 "en" => &signal.en,
                 _ => &signal.any[..0],
             };
-            if signal.any.iter().chain(localized).any(|re| re.is_match(text)) {
+            if signal.any.iter().chain(localized).any(|re| re.is_match(&folded)) {
                 score += signal.weight;
                 signals.push(signal.name.clone());
             }
@@ -134,6 +138,21 @@ mod tests {
     fn own_file_plus_an_event_is_personal() {
         assert!(personal("My refund was denied and I don't understand", "en"));
         assert!(personal("Mon versement est toujours pas rentré ce mois-ci", "fr"));
+    }
+
+    #[test]
+    fn posts_without_accents_are_judged_alike() {
+        // Posts typed without accents must meet patterns written with them, and back.
+        for (text, lang) in [
+            ("Avez-vous bien reçu mon chèque?", "fr"),
+            ("Pouvez-vous vérifier mon dossier?", "fr"),
+            ("Mon relevé n'est jamais arrivé et mon remboursement a été réduit", "fr"),
+        ] {
+            assert!(personal(text, lang), "{text}");
+            let bare = crate::fold::fold(text);
+            assert!(personal(&bare, lang), "{bare}");
+            assert!(personal(&bare.to_uppercase(), lang), "{bare}");
+        }
     }
 
     #[test]
