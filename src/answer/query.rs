@@ -113,6 +113,9 @@ pub struct Matched {
     pub candidates: Vec<Candidate>,
     /// Analyzed terms of the post.
     pub terms: Vec<String>,
+    /// Sum of the idf of the post's distinct terms: what a document holding every term once
+    /// would roughly score, the scale of this post's scores.
+    pub post_idf: f32,
 }
 
 impl LangIndex {
@@ -219,7 +222,7 @@ impl LangIndex {
             }
         }
         if clauses.is_empty() {
-            return Ok(Matched { candidates: Vec::new(), terms });
+            return Ok(Matched { candidates: Vec::new(), terms, post_idf: 0.0 });
         }
         let query = BooleanQuery::new(clauses);
         let top = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
@@ -251,6 +254,6 @@ impl LangIndex {
             })
             .collect();
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-        Ok(Matched { candidates, terms })
+        Ok(Matched { candidates, terms, post_idf: total })
     }
 }
