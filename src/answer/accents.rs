@@ -32,8 +32,10 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// Accent-less form -> the most frequent accented spelling, over `texts`. A form the texts
-/// also use without accents ("du" and "dû", "sur" and "sûr") is left out: it is ambiguous.
-pub fn vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, String> {
+/// also use without accents ("du" and "dû", "sur" and "sûr") is left out: it is ambiguous. So
+/// is every form in `keep` (the language's stop words): a knowledge base may happen never to
+/// write "ou" (or) but write "où" (where), and a post's "ou" must not become "où".
+pub fn vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>, keep: &[&str]) -> BTreeMap<String, String> {
     // A knowledge base repeats its words: count each lower-case spelling (allocating only for
     // spellings not seen before), then fold each distinct spelling once.
     let mut spellings: HashMap<String, usize> = HashMap::new();
@@ -84,7 +86,7 @@ pub fn vocabulary<'a>(texts: impl IntoIterator<Item = &'a str>) -> BTreeMap<Stri
         }
     }
     best.into_iter()
-        .filter(|(folded, _)| !plain.contains(folded.as_str()))
+        .filter(|(folded, _)| !plain.contains(folded.as_str()) && !keep.contains(&folded.as_str()))
         .map(|(folded, (spelling, _))| (folded, spelling))
         .collect()
 }
@@ -115,18 +117,26 @@ mod tests {
 
     #[test]
     fn accentless_words_get_the_knowledge_base_spelling() {
-        let vocabulary = vocabulary([
-            "Le crédit d'impôt pour solidarité",
-            "personne décédée",
-            "impôts",
-            "le montant dû",
-            "du revenu",
-        ]);
+        let vocabulary = vocabulary(
+            ["Le crédit d'impôt pour solidarité", "personne décédée", "impôts", "le montant dû", "du revenu"],
+            &[],
+        );
         assert_eq!(
             restore("Credit solidarite decedee impots", &vocabulary),
             "crédit solidarité décédée impôts"
         );
         assert_eq!(restore("du", &vocabulary), "du");
         assert_eq!(restore("crédit maison", &vocabulary), "crédit maison");
+    }
+
+    #[test]
+    fn words_to_keep_are_never_given_accents() {
+        let texts = ["Où envoyer le formulaire?", "Ce crédit est versé à la fin"];
+        assert_eq!(restore("mensuel ou trimestriel", &vocabulary(texts, &[])), "mensuel où trimestriel");
+        let vocabulary = vocabulary(texts, &["ou", "a"]);
+        assert_eq!(
+            restore("mensuel ou trimestriel, verse a la fin", &vocabulary),
+            "mensuel ou trimestriel, versé a la fin"
+        );
     }
 }

@@ -6,6 +6,15 @@
 //! informal Québec French and chat fillers ("pis", "ben", "svp", "lol") are added.
 //! Lists are matched on lower-cased, still-accented words (stemming and folding come after).
 
+/// The stop words of a language code (none for languages without their own analysis).
+pub fn of(lang: &str) -> &'static [&'static str] {
+    match super::analyzer::analysis_family(lang) {
+        "fr" => FRENCH,
+        "en" => ENGLISH,
+        _ => &[],
+    }
+}
+
 pub const FRENCH: &[&str] = &[
     "au",
     "aux",

@@ -8,9 +8,9 @@ use anyhow::Context;
 use serde::Serialize;
 use tantivy::{Index, TantivyDocument};
 
-use super::analyzer;
 use super::meta::{FORMAT, IndexMeta, META_FILE};
 use super::schema::{Fields, Part};
+use super::{analyzer, stopwords};
 use crate::answer::synonyms::Synonyms;
 use crate::answer::{accents, reply};
 use crate::content::{Page, PageKind, Site};
@@ -78,7 +78,7 @@ pub fn write_index(site: &Site, dir: &Path) -> anyhow::Result<IndexStats> {
                     .chain(p.tags.iter().map(String::as_str))
                     .chain(entries)
             });
-            (lang.clone(), accents::vocabulary(texts))
+            (lang.clone(), accents::vocabulary(texts, stopwords::of(lang)))
         })
         .collect();
     tracing::debug!(elapsed = ?started.elapsed(), "accent vocabulary");
