@@ -141,6 +141,50 @@ mod tests {
     }
 
     #[test]
+    fn what_the_agency_did_to_ones_file_is_personal() {
+        for (text, lang) in [
+            ("Mon crédit solidarité a arrêté d'être versé en juillet, pourquoi?", "fr"),
+            ("Mon remboursement a été retenu pour une dette, laquelle?", "fr"),
+            ("Mes versements anticipés de prime au travail ont été coupés sans explication", "fr"),
+            ("Vous avez bloqué mon compte, je peux plus me connecter", "fr"),
+            (
+                "Ça fait trois fois que j'appelle pour mon avis de nouvelle cotisation et personne me rappelle",
+                "fr",
+            ),
+            ("Why did my solidarity credit payments stop in July?", "en"),
+            ("My refund was applied to a debt I don't know about. Which debt?", "en"),
+            ("You took money from my bank account without any warning!", "en"),
+            ("My instalment payments were applied to the wrong year", "en"),
+        ] {
+            assert!(personal(text, lang), "{text}");
+        }
+    }
+
+    #[test]
+    fn what_one_owes_is_personal() {
+        assert!(personal("J'ai reçu un avis de cotisation qui dit que je dois 2 300 $, pourquoi?", "fr"));
+        assert!(personal("Est-ce que vous pouvez me dire combien je dois encore sur mon solde?", "fr"));
+        assert!(personal("Can you tell me how much I still owe on my balance?", "en"));
+        // How much one would owe in general is not.
+        assert!(!personal("Combien je dois payer de TPS si je vends pour 40 000 $?", "fr"));
+        assert!(!personal("Can you tell me how much the solidarity credit is?", "en"));
+    }
+
+    #[test]
+    fn hypotheses_and_slips_from_third_parties_stay_answerable() {
+        for (text, lang) in [
+            ("Si mon remboursement est retenu, est-ce que je reçois une lettre?", "fr"),
+            ("Est-ce que mon crédit solidarité va arrêter si je déménage en Ontario?", "fr"),
+            ("Mon propriétaire refuse de me donner mon relevé 31, je fais quoi?", "fr"),
+            ("If my refund is withheld, will I get a letter?", "en"),
+            ("Will my solidarity credit stop if I move to Ontario?", "en"),
+            ("My employer went bankrupt and I still haven't gotten my RL-1. Should I file without it?", "en"),
+        ] {
+            assert!(!personal(text, lang), "{text}");
+        }
+    }
+
+    #[test]
     fn posts_without_accents_are_judged_alike() {
         // Posts typed without accents must meet patterns written with them, and back.
         for (text, lang) in [
