@@ -179,6 +179,10 @@ mod tests {
             ("If my refund is withheld, will I get a letter?", "en"),
             ("Will my solidarity credit stop if I move to Ontario?", "en"),
             ("My employer went bankrupt and I still haven't gotten my RL-1. Should I file without it?", "en"),
+            // Asking how to do it oneself, even about one's own mistake.
+            ("J'ai fait une erreur dans ma déclaration déjà envoyée, comment je la corrige?", "fr"),
+            ("Made a mistake on my return that I already sent, how do I fix it?", "en"),
+            ("Moving next week, how do I update my address with Revenu Quebec?", "en"),
         ] {
             assert!(!personal(text, lang), "{text}");
         }
