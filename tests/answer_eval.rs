@@ -30,6 +30,13 @@ struct Baseline {
     action: f64,
     top1: f64,
     guard: f64,
+    /// Figures of `tests/fixtures/posts-written-apart.jsonl`.
+    written_apart: Option<Box<Baseline>>,
+}
+
+fn baseline() -> Baseline {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval-baseline.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// `/fr/a/b/#x` from an absolute deep link.
@@ -113,7 +120,11 @@ fn shared() -> PathBuf {
 }
 
 fn dev_questions() -> Vec<Question> {
-    std::fs::read_to_string(shared().join("eval/questions-dev.jsonl"))
+    read_questions(&shared().join("eval/questions-dev.jsonl"))
+}
+
+fn read_questions(path: &Path) -> Vec<Question> {
+    std::fs::read_to_string(path)
         .unwrap()
         .lines()
         .filter(|l| !l.trim().is_empty())
@@ -126,11 +137,7 @@ fn dev_set_figures_do_not_regress() {
     let kb = answer_support::build_kb(&shared().join("corpus"), |_| {});
     let answerer = Answerer::open(&kb.index_dir()).unwrap();
     let questions = dev_questions();
-    let baseline: Baseline = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval-baseline.json"))
-            .unwrap(),
-    )
-    .unwrap();
+    let baseline = baseline();
 
     // As written, then as many posts are typed: without accents (and in lower case). Both must
     // hold the recorded figures: accents must not decide a link or a private-channel redirect.
@@ -344,4 +351,22 @@ fn a_larger_knowledge_base_does_not_post_more_wrong_links() {
     let f = score(&answerer, &dev_questions(), str::to_string);
     eprintln!("dev set with 1,000 filler pages: {f:?}");
     assert!(f.wrong <= 0.05, "wrong public links for {:.3} of the posts", f.wrong);
+}
+
+#[test]
+fn posts_written_apart_from_the_dev_set_do_not_regress() {
+    // The dev set was read while the rules were written; these posts (personal, out of scope,
+    // answerable) were written apart from it, as a check of how the rules generalise.
+    let apart = baseline().written_apart.expect("written_apart figures in tests/eval-baseline.json");
+    let kb = answer_support::build_kb(&shared().join("corpus"), |_| {});
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let questions = read_questions(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/posts-written-apart.jsonl"),
+    );
+    let f = score(&answerer, &questions, str::to_string);
+    eprintln!("posts written apart: {f:?}");
+    assert_eq!(f.leaks, 0, "a reply repeats a social insurance number");
+    assert!(f.action >= apart.action - 0.02, "action {:.3} < recorded {}", f.action, apart.action);
+    assert!(f.top1 >= apart.top1 - 0.02, "top1 {:.3} < recorded {}", f.top1, apart.top1);
+    assert!(f.guard >= apart.guard - 0.02, "guard {:.3} < recorded {}", f.guard, apart.guard);
 }
