@@ -179,3 +179,23 @@ fn the_type_of_question_picks_between_headings_of_the_same_page() {
         "https://aide.test/fr/particuliers/prime-bidon/#montant"
     );
 }
+
+#[test]
+fn a_heading_is_read_in_its_page_context() {
+    // On the reference corpus's pages, "When is the credit paid?" and "Comment recevoir le
+    // crédit par versements anticipés?" say "the credit" for the page's credit; their siblings
+    // that repeat the page's subject ("How do I apply for the solidarity tax credit?") used to
+    // outrank them on any post naming the subject.
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let kb = answer_support::build_kb(&corpus, |_| {});
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let first = |text: &str| answerer.answer(&post(text), 5).results[0].url.clone();
+    assert_eq!(
+        first("When do solidarity credit payments come in?"),
+        "https://aide.example.qc.ca/en/individuals/solidarity-credit/#payments"
+    );
+    assert_eq!(
+        first("Le crédit pour frais de garde, on peut l'avoir à chaque mois?"),
+        "https://aide.example.qc.ca/fr/particuliers/frais-garde-enfants/#versements-anticipes"
+    );
+}

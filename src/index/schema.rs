@@ -13,7 +13,8 @@ use super::analyzer::analyzer_name;
 /// The searchable parts of a document, from the strongest signal to the weakest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
-    /// The question heading (empty for a page introduction).
+    /// The question heading followed by its page's title, the heading's context (empty for a
+    /// page introduction).
     Question,
     /// The page title.
     Title,

@@ -149,6 +149,13 @@ fn document(
     for (part, text) in parts {
         if let Some(field) = fields.get(lang, part) {
             doc.add_text(field, text);
+            // A heading is read in its page's context: in "Quand le crédit est-il versé?" on the
+            // solidarity credit's page, "le crédit" is that credit. Without the title, the
+            // headings that repeat the page's subject ("Qui a droit au crédit d'impôt pour
+            // solidarité?") outranked their siblings on any post naming the subject.
+            if part == Part::Question && entry.is_some() {
+                doc.add_text(field, &page.title);
+            }
         }
         hash.write(text.as_bytes());
     }
