@@ -197,7 +197,7 @@ mod tests {
             ("Mon relevé n'est jamais arrivé et mon remboursement a été réduit", "fr"),
         ] {
             assert!(personal(text, lang), "{text}");
-            let bare = crate::fold::fold(text);
+            let bare = fold(text);
             assert!(personal(&bare, lang), "{bare}");
             assert!(personal(&bare.to_uppercase(), lang), "{bare}");
         }
