@@ -115,6 +115,14 @@ mod tests {
     }
 
     #[test]
+    fn how_long_asks_for_a_time_limit() {
+        let post = INTENTS.of("On a combien de jours pour contester?", "fr");
+        assert!(post.shares(INTENTS.of("Quel est le délai pour présenter une opposition?", "fr")));
+        assert!(names("How long do I have to object?", "en").contains(&"date".to_string()));
+        assert!(names("How many weeks before I get it?", "en").contains(&"date".to_string()));
+    }
+
+    #[test]
     fn accents_do_not_matter() {
         assert_eq!(names("À combien s'élève le crédit?", "fr"), ["amount"]);
         assert_eq!(names("A combien s'eleve le credit", "fr"), ["amount"]);

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::fold::fold;
 
 use super::mask::contains_sin;
+use super::normalize::SPELLINGS;
 use super::patterns::compile;
 
 #[derive(Debug, Deserialize)]
@@ -86,7 +87,8 @@ impl Policy {
         Ok(Policy { threshold: file.threshold, signals })
     }
 
-    /// Scores a cleaned post written in `lang`.
+    /// Scores a cleaned post written in `lang`. Informal spellings are rewritten first ("pk"
+    /// -> "pourquoi", "jai" -> "j'ai"), so patterns need only the standard forms.
     pub fn judge(&self, text: &str, lang: &str) -> Verdict {
         let mut score = 0.0;
         let mut signals = Vec::new();
@@ -96,7 +98,7 @@ impl Policy {
             signals.push("social-insurance-number".to_string());
         }
         // Rules match folded text (see `patterns`); the SIN was looked for in the post itself.
-        let folded = fold(text);
+        let folded = fold(&SPELLINGS.rewrite(text, lang));
         for signal in &self.signals {
             let localized = match lang {
                 "fr" => &signal.fr,
@@ -158,6 +160,34 @@ mod tests {
         ] {
             assert!(personal(text, lang), "{text}");
         }
+    }
+
+    #[test]
+    fn ones_file_compared_with_what_was_expected_is_personal() {
+        for (text, lang) in [
+            // "pk" is rewritten "pourquoi" before the rules run.
+            ("pk ma prime au travail est plus basse que l'année passée?", "fr"),
+            ("Mon remboursement est moins élevé que prévu, comment ça?", "fr"),
+            ("Why is my refund so much smaller than last year's?", "en"),
+        ] {
+            assert!(personal(text, lang), "{text}");
+        }
+        // The same comparison in a general question stays public.
+        assert!(!personal("Le crédit est-il plus bas que l'an dernier pour tout le monde?", "fr"));
+        assert!(!personal("Is the premium lower than last year for everyone?", "en"));
+    }
+
+    #[test]
+    fn the_standing_of_ones_payment_arrangement_is_personal() {
+        for (text, lang) in [
+            ("J'ai sauté un versement de mon entente, est-ce qu'elle tient encore?", "fr"),
+            ("Mon entente de paiement est-elle toujours valide?", "fr"),
+            ("I missed a monthly payment on my payment arrangement. Is it still valid?", "en"),
+        ] {
+            assert!(personal(text, lang), "{text}");
+        }
+        assert!(!personal("Comment faire une entente de paiement si je ne peux pas tout payer?", "fr"));
+        assert!(!personal("Can I set up a payment arrangement if I can't pay my balance?", "en"));
     }
 
     #[test]
