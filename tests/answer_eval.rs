@@ -30,8 +30,19 @@ struct Baseline {
     action: f64,
     top1: f64,
     guard: f64,
-    /// Figures of `tests/fixtures/posts-written-apart.jsonl`.
-    written_apart: Option<Box<Baseline>>,
+    /// Figures of the evaluation sets written apart from the dev set.
+    #[serde(default)]
+    other_sets: Vec<OtherSet>,
+}
+
+/// An evaluation set of `tests/fixtures` and its recorded figures.
+#[derive(Deserialize)]
+struct OtherSet {
+    /// Path from the project root.
+    set: String,
+    action: f64,
+    top1: f64,
+    guard: f64,
 }
 
 fn baseline() -> Baseline {
@@ -355,18 +366,27 @@ fn a_larger_knowledge_base_does_not_post_more_wrong_links() {
 
 #[test]
 fn posts_written_apart_from_the_dev_set_do_not_regress() {
-    // The dev set was read while the rules were written; these posts (personal, out of scope,
-    // answerable) were written apart from it, as a check of how the rules generalise.
-    let apart = baseline().written_apart.expect("written_apart figures in tests/eval-baseline.json");
+    // The dev set was read while the rules were written; these sets (personal, out of scope,
+    // answerable posts) were written apart from it, one of them by a writer who saw neither
+    // the dev set nor the code, as a check of how the rules generalise.
+    let sets = baseline().other_sets;
+    assert!(!sets.is_empty(), "other_sets figures in tests/eval-baseline.json");
     let kb = answer_support::build_kb(&shared().join("corpus"), |_| {});
     let answerer = Answerer::open(&kb.index_dir()).unwrap();
-    let questions = read_questions(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/posts-written-apart.jsonl"),
-    );
-    let f = score(&answerer, &questions, str::to_string);
-    eprintln!("posts written apart: {f:?}");
-    assert_eq!(f.leaks, 0, "a reply repeats a social insurance number");
-    assert!(f.action >= apart.action - 0.02, "action {:.3} < recorded {}", f.action, apart.action);
-    assert!(f.top1 >= apart.top1 - 0.02, "top1 {:.3} < recorded {}", f.top1, apart.top1);
-    assert!(f.guard >= apart.guard - 0.02, "guard {:.3} < recorded {}", f.guard, apart.guard);
+    let mut failures = String::new();
+    for recorded in &sets {
+        let questions = read_questions(&Path::new(env!("CARGO_MANIFEST_DIR")).join(&recorded.set));
+        let f = score(&answerer, &questions, str::to_string);
+        eprintln!("{}: {f:?}", recorded.set);
+        let checks = [("action", f.action, recorded.action), ("top1", f.top1, recorded.top1)];
+        for (name, now, then) in checks.into_iter().chain([("guard", f.guard, recorded.guard)]) {
+            if now < then - 0.02 {
+                writeln!(failures, "{}: {name} {now:.3} < recorded {then}", recorded.set).unwrap();
+            }
+        }
+        if f.leaks > 0 {
+            writeln!(failures, "{}: a reply repeats a social insurance number", recorded.set).unwrap();
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
 }
