@@ -199,3 +199,22 @@ fn a_heading_is_read_in_its_page_context() {
         "https://aide.example.qc.ca/fr/particuliers/frais-garde-enfants/#versements-anticipes"
     );
 }
+
+#[test]
+fn a_post_made_only_of_common_words_gets_no_public_link() {
+    // Every word of the first post is in at least one document in five of the reference
+    // corpus: it names no subject, and its strong scores (common words fill many fields of many
+    // documents) used to post a confident, wrong link. A specific word makes it answerable.
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let kb = answer_support::build_kb(&corpus, |_| {});
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let vague = answerer.answer(&post("When are Quebec taxes due this year?"), 5);
+    assert_eq!(vague.decision, Decision::None, "{:?}", vague.results.first());
+    assert!(!vague.results.is_empty(), "candidates are still listed for the human agent");
+    let specific = answerer.answer(&post("When is the solidarity tax credit paid this year?"), 5);
+    assert_eq!(specific.decision, Decision::Answer);
+    assert_eq!(
+        specific.results[0].url,
+        "https://aide.example.qc.ca/en/individuals/solidarity-credit/#payments"
+    );
+}

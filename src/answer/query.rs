@@ -116,6 +116,9 @@ pub struct Matched {
     /// Sum of the idf of the post's distinct terms: what a document holding every term once
     /// would roughly score, the scale of this post's scores.
     pub post_idf: f32,
+    /// The idf of the post's most specific term (a word the index does not know counts as
+    /// most specific); 0 for a post without terms.
+    pub rarest_idf: f32,
 }
 
 impl LangIndex {
@@ -222,13 +225,14 @@ impl LangIndex {
             }
         }
         if clauses.is_empty() {
-            return Ok(Matched { candidates: Vec::new(), terms, post_idf: 0.0 });
+            return Ok(Matched { candidates: Vec::new(), terms, ..Matched::default() });
         }
         let query = BooleanQuery::new(clauses);
         let top = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
 
         // Re-score with coverage: how much of the post the document speaks about.
         let total: f32 = unique.iter().map(|t| self.idf(t)).sum();
+        let rarest_idf = unique.iter().map(|t| self.idf(t)).fold(0.0, f32::max);
         let weighted_ids: Vec<(u32, f32)> =
             unique.iter().filter_map(|t| Some((*table.ids.get(t.as_str())?, self.idf(t)))).collect();
         let mut candidates: Vec<Candidate> = top
@@ -254,6 +258,6 @@ impl LangIndex {
             })
             .collect();
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-        Ok(Matched { candidates, terms, post_idf: total })
+        Ok(Matched { candidates, terms, post_idf: total, rarest_idf })
     }
 }
