@@ -123,6 +123,18 @@ mod tests {
         POLICY.judge(text, lang).personal
     }
 
+    fn assert_personal(posts: &[(&str, &str)]) {
+        for (text, lang) in posts {
+            assert!(personal(text, lang), "should be personal: {text}");
+        }
+    }
+
+    fn assert_answerable(posts: &[(&str, &str)]) {
+        for (text, lang) in posts {
+            assert!(!personal(text, lang), "should stay answerable: {text}");
+        }
+    }
+
     #[test]
     fn an_identifier_makes_a_post_personal() {
         assert!(personal("Est-ce que ma déclaration est traitée? NAS 111-222-333", "fr"));
@@ -144,7 +156,7 @@ mod tests {
 
     #[test]
     fn what_the_agency_did_to_ones_file_is_personal() {
-        for (text, lang) in [
+        assert_personal(&[
             ("Mon crédit solidarité a arrêté d'être versé en juillet, pourquoi?", "fr"),
             ("Mon remboursement a été retenu pour une dette, laquelle?", "fr"),
             ("Mes versements anticipés de prime au travail ont été coupés sans explication", "fr"),
@@ -157,37 +169,35 @@ mod tests {
             ("My refund was applied to a debt I don't know about. Which debt?", "en"),
             ("You took money from my bank account without any warning!", "en"),
             ("My instalment payments were applied to the wrong year", "en"),
-        ] {
-            assert!(personal(text, lang), "{text}");
-        }
+        ]);
     }
 
     #[test]
     fn ones_file_compared_with_what_was_expected_is_personal() {
-        for (text, lang) in [
+        assert_personal(&[
             // "pk" is rewritten "pourquoi" before the rules run.
             ("pk ma prime au travail est plus basse que l'année passée?", "fr"),
             ("Mon remboursement est moins élevé que prévu, comment ça?", "fr"),
             ("Why is my refund so much smaller than last year's?", "en"),
-        ] {
-            assert!(personal(text, lang), "{text}");
-        }
+        ]);
         // The same comparison in a general question stays public.
-        assert!(!personal("Le crédit est-il plus bas que l'an dernier pour tout le monde?", "fr"));
-        assert!(!personal("Is the premium lower than last year for everyone?", "en"));
+        assert_answerable(&[
+            ("Le crédit est-il plus bas que l'an dernier pour tout le monde?", "fr"),
+            ("Is the premium lower than last year for everyone?", "en"),
+        ]);
     }
 
     #[test]
     fn the_standing_of_ones_payment_arrangement_is_personal() {
-        for (text, lang) in [
+        assert_personal(&[
             ("J'ai sauté un versement de mon entente, est-ce qu'elle tient encore?", "fr"),
             ("Mon entente de paiement est-elle toujours valide?", "fr"),
             ("I missed a monthly payment on my payment arrangement. Is it still valid?", "en"),
-        ] {
-            assert!(personal(text, lang), "{text}");
-        }
-        assert!(!personal("Comment faire une entente de paiement si je ne peux pas tout payer?", "fr"));
-        assert!(!personal("Can I set up a payment arrangement if I can't pay my balance?", "en"));
+        ]);
+        assert_answerable(&[
+            ("Comment faire une entente de paiement si je ne peux pas tout payer?", "fr"),
+            ("Can I set up a payment arrangement if I can't pay my balance?", "en"),
+        ]);
     }
 
     #[test]
@@ -202,7 +212,7 @@ mod tests {
 
     #[test]
     fn hypotheses_and_slips_from_third_parties_stay_answerable() {
-        for (text, lang) in [
+        assert_answerable(&[
             ("Si mon remboursement est retenu, est-ce que je reçois une lettre?", "fr"),
             ("Est-ce que mon crédit solidarité va arrêter si je déménage en Ontario?", "fr"),
             ("Mon propriétaire refuse de me donner mon relevé 31, je fais quoi?", "fr"),
@@ -213,9 +223,7 @@ mod tests {
             ("J'ai fait une erreur dans ma déclaration déjà envoyée, comment je la corrige?", "fr"),
             ("Made a mistake on my return that I already sent, how do I fix it?", "en"),
             ("Moving next week, how do I update my address with Revenu Quebec?", "en"),
-        ] {
-            assert!(!personal(text, lang), "{text}");
-        }
+        ]);
     }
 
     #[test]
