@@ -244,10 +244,6 @@ impl Answerer {
 /// Confidence of a `none` decided because the post is courtesy that asks nothing.
 const COURTESY_CONFIDENCE: f32 = 0.9;
 
-/// The idf (as BM25 computes it) of a term found in one document in five: a post needs a
-/// term rarer than that to be answered.
-const SPECIFIC_IDF: f32 = 1.609_438; // ln(1 + 4/1)
-
 /// Confidence that the first candidate answers the post: a logistic model of how far the first
 /// candidate leads the second (relative margin), how strongly it matched, and how many terms
 /// the post has.
@@ -263,12 +259,12 @@ const SPECIFIC_IDF: f32 = 1.609_438; // ln(1 + 4/1)
 /// fitted on all of it); the bias puts the default threshold (0.7) where wrong public links
 /// stay under 5 % of posts.
 ///
-/// A post none of whose words is specific (each is in at least one document in five: "when
-/// are quebec taxes due this year?") names no subject, whatever it matched: its confidence is
-/// 0. Its strong scores only say that common words fill many fields of many documents, and
-/// such posts got confident wrong links (see the README).
+/// A post none of whose words is specific ([`Matched::only_common_terms`]: "when are quebec
+/// taxes due this year?") names no subject, whatever it matched: its confidence is 0. Its
+/// strong scores only say that common words fill many fields of many documents, and such
+/// posts got confident wrong links (see the README).
 fn confidence(matched: &Matched) -> f32 {
-    if matched.rarest_idf < SPECIFIC_IDF {
+    if matched.only_common_terms {
         return 0.0;
     }
     const BIAS: f32 = -4.03;

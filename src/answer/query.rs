@@ -116,10 +116,14 @@ pub struct Matched {
     /// Sum of the idf of the post's distinct terms: what a document holding every term once
     /// would roughly score, the scale of this post's scores.
     pub post_idf: f32,
-    /// The idf of the post's most specific term (a word the index does not know counts as
-    /// most specific); 0 for a post without terms.
-    pub rarest_idf: f32,
+    /// Whether every term of the post is common: found in at least one document in five of
+    /// its language and in at least [`COMMON_MIN_DOCS`] documents. Such a post names no
+    /// subject. False for a post without terms or with a word the index does not know.
+    pub only_common_terms: bool,
 }
+
+/// A word found in fewer documents still names a subject, however small the knowledge base.
+pub const COMMON_MIN_DOCS: u32 = 10;
 
 impl LangIndex {
     fn idf(&self, term: &str) -> f32 {
@@ -232,7 +236,11 @@ impl LangIndex {
 
         // Re-score with coverage: how much of the post the document speaks about.
         let total: f32 = unique.iter().map(|t| self.idf(t)).sum();
-        let rarest_idf = unique.iter().map(|t| self.idf(t)).fold(0.0, f32::max);
+        let only_common_terms = !unique.is_empty()
+            && unique.iter().all(|t| {
+                let df = self.doc_freq.get(t.as_str()).copied().unwrap_or(0);
+                df >= COMMON_MIN_DOCS && df.saturating_mul(5) >= self.docs
+            });
         let weighted_ids: Vec<(u32, f32)> =
             unique.iter().filter_map(|t| Some((*table.ids.get(t.as_str())?, self.idf(t)))).collect();
         let mut candidates: Vec<Candidate> = top
@@ -258,6 +266,6 @@ impl LangIndex {
             })
             .collect();
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-        Ok(Matched { candidates, terms, post_idf: total, rarest_idf })
+        Ok(Matched { candidates, terms, post_idf: total, only_common_terms })
     }
 }
