@@ -201,6 +201,38 @@ mod tests {
     }
 
     #[test]
+    fn the_status_of_ones_file_is_personal() {
+        assert_personal(&[
+            ("Où en est rendue ma demande d'inscription à la TPS? Ça fait un mois", "fr"),
+            ("Any update on my objection? I filed it in March.", "en"),
+            ("Has my refund been sent yet?", "en"),
+            ("My dad died in May, has his final return been processed?", "en"),
+        ]);
+        assert_answerable(&[
+            ("Comment savoir où en est mon remboursement?", "fr"),
+            ("How can I check the status of my refund?", "en"),
+        ]);
+    }
+
+    #[test]
+    fn orders_disputes_and_notice_numbers_are_personal() {
+        assert_personal(&[
+            ("Vérifiez mon compte svp, j'ai tout payé", "fr"),
+            ("Pénalité pour retard alors que j'ai produit à temps. Vous pouvez-tu l'annuler?", "fr"),
+            ("J'ai reçu l'avis no 2025-1234567, c'est quoi qui manque?", "fr"),
+            ("Please review the penalty on 1234567890 RS0001", "en"),
+            ("My payment arrangement shows as cancelled but I made every payment", "en"),
+            ("The agent told me my file was closed and now I get a bill?", "en"),
+        ]);
+        assert_answerable(&[
+            // "réclamer": claiming a credit oneself, not the agency claiming money.
+            ("Je peux-tu réclamer les frais de scolarité de mon fils sur ma déclaration?", "fr"),
+            ("Do I have to pay instalments even though I am retired?", "en"),
+            ("Comme d'habitude je produis en avril, est-ce que la date limite change cette année?", "fr"),
+        ]);
+    }
+
+    #[test]
     fn what_one_owes_is_personal() {
         assert!(personal("J'ai reçu un avis de cotisation qui dit que je dois 2 300 $, pourquoi?", "fr"));
         assert!(personal("Est-ce que vous pouvez me dire combien je dois encore sur mon solde?", "fr"));
