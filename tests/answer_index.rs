@@ -3,10 +3,24 @@
 mod answer_support;
 mod common;
 
+use std::sync::OnceLock;
+
 use guichet::answer::{Answerer, Decision, Post};
 
 fn post(text: &str) -> Post {
     Post { text: text.to_string(), id: None, lang: None }
+}
+
+/// The answerer of `../shared/corpus`, built once for the tests that need it.
+fn reference_corpus() -> &'static Answerer {
+    static REFERENCE: OnceLock<(answer_support::Kb, Answerer)> = OnceLock::new();
+    let (_kb, answerer) = REFERENCE.get_or_init(|| {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let kb = answer_support::build_kb(&corpus, |_| {});
+        let answerer = Answerer::open(&kb.index_dir()).unwrap();
+        (kb, answerer)
+    });
+    answerer
 }
 
 #[test]
@@ -186,9 +200,7 @@ fn a_heading_is_read_in_its_page_context() {
     // crédit par versements anticipés?" say "the credit" for the page's credit; their siblings
     // that repeat the page's subject ("How do I apply for the solidarity tax credit?") used to
     // outrank them on any post naming the subject.
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let kb = answer_support::build_kb(&corpus, |_| {});
-    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let answerer = reference_corpus();
     let first = |text: &str| answerer.answer(&post(text), 5).results[0].url.clone();
     assert_eq!(
         first("When do solidarity credit payments come in?"),
@@ -205,9 +217,7 @@ fn a_post_made_only_of_common_words_gets_no_public_link() {
     // Every word of the first post is in at least one document in five of the reference
     // corpus: it names no subject, and its strong scores (common words fill many fields of many
     // documents) used to post a confident, wrong link. A specific word makes it answerable.
-    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let kb = answer_support::build_kb(&corpus, |_| {});
-    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let answerer = reference_corpus();
     let vague = answerer.answer(&post("When are Quebec taxes due this year?"), 5);
     assert_eq!(vague.decision, Decision::None, "{:?}", vague.results.first());
     assert!(!vague.results.is_empty(), "candidates are still listed for the human agent");
