@@ -116,12 +116,14 @@ pub struct Matched {
     /// Sum of the idf of the post's distinct terms: what a document holding every term once
     /// would roughly score, the scale of this post's scores.
     pub post_idf: f32,
-    /// Whether every term of the post is common: found in at least one document in five of
-    /// its language and in at least [`COMMON_MIN_DOCS`] documents. Such a post names no
+    /// Whether every term of the post is common: found in at least one document in
+    /// [`COMMON_ONE_IN`] of its language and in at least [`COMMON_MIN_DOCS`] documents. Such a post names no
     /// subject. False for a post without terms or with a word the index does not know.
     pub only_common_terms: bool,
 }
 
+/// A word found in at least one document in this many of its language is common.
+pub const COMMON_ONE_IN: u32 = 5;
 /// A word found in fewer documents still names a subject, however small the knowledge base.
 pub const COMMON_MIN_DOCS: u32 = 10;
 
@@ -239,7 +241,7 @@ impl LangIndex {
         let only_common_terms = !unique.is_empty()
             && unique.iter().all(|t| {
                 let df = self.doc_freq.get(t.as_str()).copied().unwrap_or(0);
-                df >= COMMON_MIN_DOCS && df.saturating_mul(5) >= self.docs
+                df >= COMMON_MIN_DOCS && df.saturating_mul(COMMON_ONE_IN) >= self.docs
             });
         let weighted_ids: Vec<(u32, f32)> =
             unique.iter().filter_map(|t| Some((*table.ids.get(t.as_str())?, self.idf(t)))).collect();
