@@ -233,6 +233,47 @@ mod tests {
     }
 
     #[test]
+    fn what_the_agency_did_told_to_it_is_personal() {
+        assert_personal(&[
+            ("Vous avez gelé mon compte de banque sans m'avertir, j'ai plus rien", "fr"),
+            ("Vous me chargez des frais alors que j'ai payé à temps?", "fr"),
+            ("RENDEZ-MOI MON REMBOURSEMENT", "fr"),
+            ("Il est où mon chèque de remboursement? Vous l'avez envoyé à mon ancienne adresse", "fr"),
+            ("Mon père a reçu un avis comme quoi il doit 900$, pouvez-vous me dire c'est pour quoi?", "fr"),
+            ("Ma blonde a reçu son versement mais moi j'ai rien reçu, pourquoi?", "fr"),
+            ("You froze my bank account and I got no letter. Unfreeze it.", "en"),
+            ("My wife got her payment but I got nothing, same address. Why?", "en"),
+            ("You're still depositing my late mother's payments, how much will we have to pay back?", "en"),
+        ]);
+        assert_answerable(&[
+            ("J'ai reçu un texto qui dit que mon remboursement m'attend, c'est-tu une arnaque?", "fr"),
+            ("Got an email asking me to confirm my bank details for my refund. Legit?", "en"),
+            ("Vous me conseillez quoi pour payer moins d'impôt l'an prochain?", "fr"),
+        ]);
+    }
+
+    #[test]
+    fn polite_and_indirect_requests_about_a_file_are_personal() {
+        assert_personal(&[
+            ("J'aimerais savoir si mon paiement a bien été reçu", "fr"),
+            ("Dites-moi au moins où en est ma demande", "fr"),
+            ("Je vous prie de bien vouloir confirmer la réception de mon avis d'opposition", "fr"),
+            ("I would be grateful if you could confirm my address change went through", "en"),
+            ("Is there still a balance on his file?", "en"),
+            ("My refund was supposed to be $900 but I got $600. Why the difference?", "en"),
+            (
+                "I'm the bookkeeper for a small shop; could you check whether their QST return was received?",
+                "en",
+            ),
+        ]);
+        assert_answerable(&[
+            ("Could you please tell me what the deadline is for a final return?", "en"),
+            ("Comment est calculée la prime dans mon cas, avec 2 enfants?", "fr"),
+            ("Comment savoir si mon remboursement a été déposé?", "fr"),
+        ]);
+    }
+
+    #[test]
     fn what_one_owes_is_personal() {
         assert!(personal("J'ai reçu un avis de cotisation qui dit que je dois 2 300 $, pourquoi?", "fr"));
         assert!(personal("Est-ce que vous pouvez me dire combien je dois encore sur mon solde?", "fr"));
