@@ -7,12 +7,11 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::fold::fold;
 
-use super::patterns::compile;
+use super::patterns::Rule;
 
 #[derive(Debug, Default, Deserialize)]
 struct PatternsFile {
@@ -33,8 +32,8 @@ struct CourtesyFile {
 /// The compiled patterns of one language.
 #[derive(Debug)]
 struct Patterns {
-    courtesy: Vec<Regex>,
-    question: Vec<Regex>,
+    courtesy: Rule,
+    question: Rule,
 }
 
 /// The compiled courtesy rule.
@@ -53,7 +52,7 @@ impl Courtesy {
     pub fn parse(text: &str) -> anyhow::Result<Courtesy> {
         let file: CourtesyFile = toml::from_str(text)?;
         let patterns = |p: &PatternsFile| -> anyhow::Result<Patterns> {
-            Ok(Patterns { courtesy: compile(&p.courtesy)?, question: compile(&p.question)? })
+            Ok(Patterns { courtesy: Rule::compile(&p.courtesy)?, question: Rule::compile(&p.question)? })
         };
         Ok(Courtesy { fr: patterns(&file.fr)?, en: patterns(&file.en)? })
     }
@@ -67,8 +66,7 @@ impl Courtesy {
             _ => return false,
         };
         let folded = fold(text);
-        patterns.courtesy.iter().any(|re| re.is_match(&folded))
-            && !patterns.question.iter().any(|re| re.is_match(&folded))
+        patterns.courtesy.is_match(&folded) && !patterns.question.is_match(&folded)
     }
 }
 

@@ -7,12 +7,11 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::fold::fold;
 
-use super::patterns::compile;
+use super::patterns::Rule;
 
 /// The question types a text asks, one bit per type of `intents.toml` (at most 32).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -47,8 +46,8 @@ struct IntentFile {
 #[derive(Debug)]
 struct Intent {
     name: String,
-    fr: Vec<Regex>,
-    en: Vec<Regex>,
+    fr: Rule,
+    en: Rule,
 }
 
 /// The compiled table of question types.
@@ -69,7 +68,9 @@ impl Intents {
         let intents = file
             .intent
             .iter()
-            .map(|i| Ok(Intent { name: i.name.clone(), fr: compile(&i.fr)?, en: compile(&i.en)? }))
+            .map(|i| {
+                Ok(Intent { name: i.name.clone(), fr: Rule::compile(&i.fr)?, en: Rule::compile(&i.en)? })
+            })
             .collect::<anyhow::Result<_>>()?;
         Ok(Intents { intents })
     }
@@ -84,7 +85,7 @@ impl Intents {
                 "en" => &intent.en,
                 _ => continue,
             };
-            if patterns.iter().any(|re| re.is_match(&folded)) {
+            if patterns.is_match(&folded) {
                 set |= 1 << bit;
             }
         }

