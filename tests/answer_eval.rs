@@ -35,14 +35,15 @@ struct Baseline {
     other_sets: Vec<OtherSet>,
 }
 
-/// An evaluation set of `tests/fixtures` and its recorded figures.
+/// An evaluation set of `tests/fixtures` and its recorded figures (`top1` and `guard` only for
+/// sets with answerable and personal posts).
 #[derive(Deserialize)]
 struct OtherSet {
     /// Path from the project root.
     set: String,
     action: f64,
-    top1: f64,
-    guard: f64,
+    top1: Option<f64>,
+    guard: Option<f64>,
 }
 
 fn baseline() -> Baseline {
@@ -367,7 +368,7 @@ fn a_larger_knowledge_base_does_not_post_more_wrong_links() {
 #[test]
 fn posts_written_apart_from_the_dev_set_do_not_regress() {
     // The dev set was read while the rules were written; these sets (personal, out of scope,
-    // answerable posts) were written apart from it, one of them by a writer who saw neither
+    // answerable posts) were written apart from it, two of them by writers who saw neither
     // the dev set nor the code, as a check of how the rules generalise.
     let sets = baseline().other_sets;
     assert!(!sets.is_empty(), "other_sets figures in tests/eval-baseline.json");
@@ -378,8 +379,12 @@ fn posts_written_apart_from_the_dev_set_do_not_regress() {
         let questions = read_questions(&Path::new(env!("CARGO_MANIFEST_DIR")).join(&recorded.set));
         let f = score(&answerer, &questions, str::to_string);
         eprintln!("{}: {f:?}", recorded.set);
-        let checks = [("action", f.action, recorded.action), ("top1", f.top1, recorded.top1)];
-        for (name, now, then) in checks.into_iter().chain([("guard", f.guard, recorded.guard)]) {
+        let checks = [
+            ("action", f.action, Some(recorded.action)),
+            ("top1", f.top1, recorded.top1),
+            ("guard", f.guard, recorded.guard),
+        ];
+        for (name, now, then) in checks.into_iter().filter_map(|(n, now, then)| Some((n, now, then?))) {
             if now < then - 0.02 {
                 writeln!(failures, "{}: {name} {now:.3} < recorded {then}", recorded.set).unwrap();
             }
