@@ -20,16 +20,19 @@ struct Labelled {
 
 /// A set and the personal posts it may miss (recorded).
 ///
-/// Each set was first run as written, then the general gaps it showed were fixed: before its
-/// own fixes, the policy caught 23, 21 and 16 of the 40 personal posts of the three sets (see
-/// the README). Expect new writers to find new phrasings.
-const SETS: [(&str, usize); 3] = [
+/// The first three sets were first run as written, then the general gaps each showed were
+/// fixed: before its own fixes, the policy caught 23, 21 and 16 of the 40 personal posts of
+/// the three sets. The fourth was written after the fixes and left as it came (22 of 40): the
+/// level to expect from a new writer (see the README).
+const SETS: [(&str, usize); 4] = [
     // Missed: "Mon remboursement??? 😤😤", which says too little.
     ("policy-written-blind.jsonl", 1),
     // Missed: being under audit, a collections agent's call.
     ("policy-written-blind-2.jsonl", 2),
     // Missed: a notice about under-reported tips, an exact amount to come.
     ("policy-written-blind-3.jsonl", 2),
+    // Not fixed: 18 missed (1 of them gets a public link), no general post made personal.
+    ("policy-written-blind-4.jsonl", 18),
 ];
 
 #[test]
