@@ -3,6 +3,7 @@
 //!     cargo bench --bench answer                              # 10,000 synthetic pages
 //!     GUICHET_BENCH_PAGES=1000 cargo bench --bench answer     # quicker
 //!     cargo bench --bench answer -- normalize                 # normalisation only, no index
+//!     cargo bench --bench answer -- "personal policy"         # the personal policy, no index
 //!     cargo bench --bench answer -- ask                       # `ask` only
 //!
 //! The posts are the texts of `../shared/eval/questions-dev.jsonl`, given without their
@@ -31,7 +32,8 @@ use std::time::{Duration, Instant};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use guichet::answer::ask::{DEFAULT_TOP, default_index_dir};
-use guichet::answer::{Answerer, Post, language, normalize};
+use guichet::answer::personal_model::{PERSONAL_MODEL, PersonalModel};
+use guichet::answer::{Answerer, Post, language, normalize, policy};
 use guichet::build::{BuildOptions, build};
 use guichet::index::IndexMeta;
 
@@ -231,5 +233,38 @@ fn normalize(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ask, normalize);
+/// The personal policy on its own: the rules, and the learned model's share of them.
+fn personal_policy(c: &mut Criterion) {
+    let languages = ["fr".to_string(), "en".to_string()];
+    let posts: Vec<(String, String)> = dev_posts()
+        .iter()
+        .map(|p| {
+            let cleaned = normalize::clean(&p.text);
+            let lang = language::detect(&cleaned, &languages, "fr").lang;
+            (cleaned, lang)
+        })
+        .collect();
+    let prepared: Vec<String> = posts.iter().map(|(t, l)| policy::prepare(t, l)).collect();
+    let mut group = c.benchmark_group("personal policy, one dev post");
+    let mut i = 0;
+    group.bench_function("judge (rules + model)", |b| {
+        b.iter(|| {
+            i += 1;
+            let (text, lang) = &posts[i % posts.len()];
+            black_box(policy::POLICY.judge(black_box(text), lang))
+        })
+    });
+    group.bench_function("parse the model (once, at startup)", |b| {
+        b.iter(|| black_box(PersonalModel::parse(include_str!("../src/answer/personal-model.tsv")).unwrap()))
+    });
+    group.bench_function("model alone", |b| {
+        b.iter(|| {
+            i += 1;
+            black_box(PERSONAL_MODEL.probability(black_box(&prepared[i % prepared.len()])))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ask, normalize, personal_policy);
 criterion_main!(benches);

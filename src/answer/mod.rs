@@ -15,6 +15,7 @@ pub mod language;
 pub mod mask;
 pub mod normalize;
 pub mod patterns;
+pub mod personal_model;
 pub mod policy;
 pub mod query;
 pub mod reply;
@@ -202,7 +203,7 @@ impl Answerer {
             .collect();
         let confidence = confidence(&matched);
         let (decision, confidence) = if verdict.personal {
-            (Decision::Personal, (verdict.score / 1.5).clamp(0.5, 1.0))
+            (Decision::Personal, (verdict.score / 1.5).max(verdict.model).clamp(0.5, 1.0))
         } else if courtesy::COURTESY.is_courtesy(&text, &lang) {
             // A rule, not a measure: as sure as the personal policy's surest signals.
             (Decision::None, COURTESY_CONFIDENCE)
