@@ -6,6 +6,8 @@
 #
 # Usage: scripts/load-test.sh            (defaults below; all can be overridden)
 #   DURATION=30 CONNECTIONS=32 THREADS=1 PORT=18787 PUBLISH=1 scripts/load-test.sh
+#   GUICHET_BIN=/path/to/guichet scripts/load-test.sh   (another binary, to compare two builds
+#                                                        in turn on the same machine)
 # Needs: root to install wrk if missing (Debian package), cargo, curl, jq.
 # Bounded: wrk stops after DURATION seconds (at most 300); every wait has a limit; only
 # 127.0.0.1 is ever contacted.
@@ -36,9 +38,13 @@ for tool in curl jq; do
   command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 2; }
 done
 
-echo "== building guichet (release)"
-(cd "$repo" && cargo build --release --quiet --bin guichet)
-bin="${CARGO_TARGET_DIR:-$repo/target}/release/guichet"
+if [[ -n ${GUICHET_BIN:-} ]]; then
+  bin=$GUICHET_BIN
+else
+  echo "== building guichet (release)"
+  (cd "$repo" && cargo build --release --quiet --bin guichet)
+  bin="${CARGO_TARGET_DIR:-$repo/target}/release/guichet"
+fi
 
 work=$(mktemp -d)
 server=""
