@@ -4,7 +4,7 @@
 //!
 //! Reads one JSON post a line (`text`, optional `lang`), prints one JSON object a line, in
 //! order: the post as the model reads it (`prepared`), its `features`, and whether the rules of
-//! the policy alone make it personal (`rules`), whether a signal weighs against (`against`) and the built-in model's probability (`model`). A post without `lang` gets the language `ask` would detect (French or
+//! the policy alone make it personal (`rules`), whether a signal weighs against (`against`), the signals matched and the built-in model's probability (`model`). A post without `lang` gets the language `ask` would detect (French or
 //! English), as the held-out posts come.
 
 use std::io::{BufRead, Write};
@@ -28,6 +28,7 @@ fn main() -> anyhow::Result<()> {
             "features": features(&prepared),
             "rules": verdict.by_rules,
             "against": verdict.against,
+            "signals": verdict.signals,
             "model": verdict.model,
         });
         serde_json::to_writer(&mut out, &line)?;

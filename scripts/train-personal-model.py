@@ -40,6 +40,8 @@ TRAINING = {
     "written-apart": "tests/fixtures/posts-written-apart.jsonl",
     "written-blind": "tests/fixtures/posts-written-blind.jsonl",
     "out-of-scope": "tests/fixtures/out-of-scope-written-blind.jsonl",
+    # Not tests/fixtures/policy-written-blind-5.jsonl: the test suite keeps it to measure the
+    # model on posts it has never seen (tests/answer_policy.rs).
 }
 DEV = os.path.join(SHARED, "eval/questions-dev.jsonl")
 # L2 regularisation (smaller is stronger): 0.3 to 10 give the same held-out figures within a
@@ -77,7 +79,8 @@ def report(sets, dev):
     by the model alone, and by either (what guichet decides), at several thresholds."""
     thresholds = [0.5, 0.7, 0.8, 0.9, 0.95]
     head = [f"either@{t}" for t in thresholds]
-    print("held out: caught / others made personal (model trained without the held-out set)")
+    print("held out: caught / others made personal (model trained without the held-out set;")
+    print("the model never decides against a signal that weighs against)")
     print(f"{'held out':14} {'personal':>8} {'others':>6} {'rules':>9} {'model@' + str(THRESHOLD):>10}  "
           + "  ".join(f"{h:>10}" for h in head))
     total = [[0, 0] for _ in range(len(thresholds) + 2)]

@@ -174,6 +174,20 @@ mod tests {
     }
 
     #[test]
+    fn fraud_checks_hypotheses_and_ones_own_accountant_stay_answerable() {
+        assert_answerable(&[
+            ("Got a text saying my refund is ready, click to verify my account. Is this real?", "en"),
+            ("C'est-tu vrai que vous envoyez des textos pour les remboursements?", "fr"),
+            ("Si je paie en retard, vous chargez des intérêts à partir de quand?", "fr"),
+            ("Comment je donne accès à mon comptable pour qu'il puisse consulter mon dossier?", "fr"),
+        ]);
+        assert_personal(&[
+            ("Je suis comptable pour une PME pis leur compte est bloqué, pouvez-vous vérifier?", "fr"),
+            ("Pouvez-vous consulter mon dossier? Mon avis a pas de bon sens", "fr"),
+        ]);
+    }
+
+    #[test]
     fn an_identifier_makes_a_post_personal() {
         assert!(personal("Est-ce que ma déclaration est traitée? NAS 111-222-333", "fr"));
         assert!(personal("Please confirm receipt, account 1234567890 RT0001", "en"));
