@@ -184,6 +184,7 @@ mod tests {
         assert_personal(&[
             ("Je suis comptable pour une PME pis leur compte est bloqué, pouvez-vous vérifier?", "fr"),
             ("Pouvez-vous consulter mon dossier? Mon avis a pas de bon sens", "fr"),
+            ("Serait-il possible de m'indiquer si ma demande a été acceptée?", "fr"),
         ]);
     }
 
