@@ -9,7 +9,7 @@
 
 use std::io::{BufRead, Write};
 
-use guichet::answer::personal_model::features;
+use guichet::answer::personal_model::{PERSONAL_MODEL, features};
 use guichet::answer::{Post, language, normalize, policy};
 
 fn main() -> anyhow::Result<()> {
@@ -29,7 +29,7 @@ fn main() -> anyhow::Result<()> {
             "rules": verdict.by_rules,
             "against": verdict.against,
             "signals": verdict.signals,
-            "model": verdict.model,
+            "model": PERSONAL_MODEL.probability(&prepared),
         });
         serde_json::to_writer(&mut out, &line)?;
         writeln!(out)?;

@@ -214,7 +214,7 @@ impl Answerer {
             .collect();
         let confidence = confidence(&matched);
         let (decision, confidence) = if verdict.personal {
-            (Decision::Personal, (verdict.score / 1.5).max(verdict.model).clamp(0.5, 1.0))
+            (Decision::Personal, (verdict.score / 1.5).max(verdict.model.unwrap_or(0.0)).clamp(0.5, 1.0))
         } else if courtesy::COURTESY.is_courtesy(&text, &lang) {
             // A rule, not a measure: as sure as the personal policy's surest signals.
             (Decision::None, COURTESY_CONFIDENCE)

@@ -64,8 +64,10 @@ pub struct Verdict {
     pub by_rules: bool,
     /// Whether a signal that weighs against matched (the post asks about the general case).
     pub against: bool,
-    /// Probability that the post is personal, according to the learned model.
-    pub model: f32,
+    /// Probability that the post is personal, according to the learned model; `None` when
+    /// the rules decided alone (the post is personal, or a signal weighs against), since the
+    /// model could not change the decision.
+    pub model: Option<f32>,
     /// Whether the post is personal: the rules say so, or the model is sure enough.
     pub personal: bool,
 }
@@ -127,10 +129,10 @@ impl Policy {
         }
         // A social insurance number is personal whatever else the post says.
         let by_rules = sin || score >= self.threshold;
-        let model = PERSONAL_MODEL.probability(&folded);
         // A signal that weighs against (a hypothesis, "is it normal", how to do it oneself)
         // is the rules' own reading of the post: the model does not overrule it.
-        let by_model = model >= PERSONAL_MODEL.threshold && !against;
+        let model = (!by_rules && !against).then(|| PERSONAL_MODEL.probability(&folded));
+        let by_model = model.is_some_and(|p| p >= PERSONAL_MODEL.threshold);
         if by_model {
             signals.push("learned-model".to_string());
         }
