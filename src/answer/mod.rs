@@ -128,11 +128,14 @@ impl Answerer {
     pub fn open(index_dir: &Path) -> anyhow::Result<Answerer> {
         // Compiling the rules' expressions and reading the personal model take about as long
         // as opening a small index: done on another core meanwhile (`ask` starts sooner; the
-        // API reports ready with them done).
-        std::thread::scope(|scope| {
-            scope.spawn(warm_up);
-            Self::open_index(index_dir)
-        })
+        // API reports ready with them done). An index that cannot be opened is refused at once,
+        // without waiting for them.
+        let warming = std::thread::spawn(warm_up);
+        let answerer = Self::open_index(index_dir)?;
+        if warming.join().is_err() {
+            anyhow::bail!("the built-in rules or model failed to load (see the panic above)");
+        }
+        Ok(answerer)
     }
 
     fn open_index(index_dir: &Path) -> anyhow::Result<Answerer> {
