@@ -47,8 +47,15 @@ fn answers_standard_input_line_by_line_with_errors_numbered() {
     }
     assert_eq!(lines[3]["id"], "p4");
     assert_eq!(lines[5]["decision"], "personal");
-    for key in ["id", "query", "lang", "decision", "confidence", "results", "reply", "index_version"] {
+    for key in ["id", "query", "lang", "decision", "confidence", "results", "reply", "why", "index_version"] {
         assert!(lines[5].get(key).is_some(), "missing {key}");
+    }
+    // Why, for the human agent: the identifier and the request to look at the file.
+    let why: Vec<&str> = lines[5]["why"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert!(why.contains(&"social-insurance-number") && why.contains(&"look-at-my-file"), "{why:?}");
+    for line in [&lines[0], &lines[1]] {
+        let reasons = line["why"].as_array().unwrap().len();
+        assert_eq!(reasons == 0, line["decision"] == "answer", "only an answer needs no reason: {line}");
     }
     assert!(!stdout.replace([' ', '-'], "").contains("046454287"));
 }
@@ -65,6 +72,16 @@ fn a_question_argument_prints_a_readable_answer_or_json() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("https://aide.test/fr/particuliers/credit-solidarite/#versements"), "{text}");
     assert!(text.starts_with("decision:"), "{text}");
+
+    // Posts left to an agent say why.
+    let out = guichet()
+        .arg("--root")
+        .arg(kb.root())
+        .args(["ask", "Merci beaucoup, bonne journée!"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("decision: none") && text.contains("why: courtesy"), "{text}");
 
     let out = guichet()
         .arg("--root")

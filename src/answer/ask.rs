@@ -134,6 +134,9 @@ pub fn readable(answer: &Answer) -> String {
         answer.confidence,
         answer.lang
     );
+    if !answer.why.is_empty() {
+        s.push_str(&format!("why: {}\n", answer.why.join(", ")));
+    }
     if !answer.reply.is_empty() {
         s.push_str(&format!("reply: {}\n", answer.reply));
     }

@@ -99,6 +99,11 @@ pub struct Answer {
     pub results: Vec<Hit>,
     /// Ready to post; empty when nothing should be posted.
     pub reply: String,
+    /// Why the decision, for the human agent and the logs: the personal policy's matched
+    /// signals (`social-insurance-number`, `look-at-my-file`, ..., `learned-model`; a signal
+    /// that weighs against is listed too), or, for `none`, `courtesy`, `no-match`,
+    /// `only-common-words` or `low-confidence`. Empty for `answer`.
+    pub why: Vec<String>,
     pub index_version: String,
 }
 
@@ -216,15 +221,21 @@ impl Answerer {
             })
             .collect();
         let confidence = confidence(&matched);
-        let (decision, confidence) = if verdict.personal {
-            (Decision::Personal, (verdict.score / 1.5).max(verdict.model.unwrap_or(0.0)).clamp(0.5, 1.0))
+        let reason = |why: &str| vec![why.to_string()];
+        let (decision, confidence, why) = if verdict.personal {
+            let confidence = (verdict.score / 1.5).max(verdict.model.unwrap_or(0.0)).clamp(0.5, 1.0);
+            (Decision::Personal, confidence, verdict.signals)
         } else if courtesy::COURTESY.is_courtesy(&text, &lang) {
             // A rule, not a measure: as sure as the personal policy's surest signals.
-            (Decision::None, COURTESY_CONFIDENCE)
-        } else if !results.is_empty() && confidence >= self.meta.min_confidence {
-            (Decision::Answer, confidence)
+            (Decision::None, COURTESY_CONFIDENCE, reason("courtesy"))
+        } else if results.is_empty() {
+            (Decision::None, 1.0 - confidence, reason("no-match"))
+        } else if confidence >= self.meta.min_confidence {
+            (Decision::Answer, confidence, Vec::new())
+        } else if matched.only_common_terms {
+            (Decision::None, 1.0 - confidence, reason("only-common-words"))
         } else {
-            (Decision::None, 1.0 - confidence)
+            (Decision::None, 1.0 - confidence, reason("low-confidence"))
         };
 
         let channel = self
@@ -251,6 +262,7 @@ impl Answerer {
             confidence: round3(confidence),
             results,
             reply: mask::mask_sin(&reply).into_owned(),
+            why,
             index_version: self.meta.index_version.clone(),
         }
     }
