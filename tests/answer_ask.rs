@@ -60,36 +60,25 @@ fn answers_standard_input_line_by_line_with_errors_numbered() {
     assert!(!stdout.replace([' ', '-'], "").contains("046454287"));
 }
 
+/// What `guichet --root ROOT ask ARGS...` prints.
+fn ask(root: &std::path::Path, args: &[&str]) -> String {
+    let out = guichet().arg("--root").arg(root).arg("ask").args(args).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn a_question_argument_prints_a_readable_answer_or_json() {
     let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
-    let out = guichet()
-        .arg("--root")
-        .arg(kb.root())
-        .args(["ask", "quand est versé le crédit solidarité?"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = ask(kb.root(), &["quand est versé le crédit solidarité?"]);
     assert!(text.contains("https://aide.test/fr/particuliers/credit-solidarite/#versements"), "{text}");
     assert!(text.starts_with("decision:"), "{text}");
 
     // Posts left to an agent say why.
-    let out = guichet()
-        .arg("--root")
-        .arg(kb.root())
-        .args(["ask", "Merci beaucoup, bonne journée!"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = ask(kb.root(), &["Merci beaucoup, bonne journée!"]);
     assert!(text.starts_with("decision: none") && text.contains("why: courtesy"), "{text}");
 
-    let out = guichet()
-        .arg("--root")
-        .arg(kb.root())
-        .args(["ask", "--json", "--lang", "en", "deadline to file?"])
-        .output()
-        .unwrap();
-    let answer: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let answer: serde_json::Value =
+        serde_json::from_str(&ask(kb.root(), &["--json", "--lang", "en", "deadline to file?"])).unwrap();
     assert_eq!(answer["lang"], "en");
     assert!(answer.get("id").is_none());
 }
