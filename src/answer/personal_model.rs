@@ -15,9 +15,8 @@
 use std::hash::BuildHasher;
 use std::sync::LazyLock;
 
-use foldhash::{HashMap, HashMapExt};
-
 use anyhow::{Context, bail};
+use foldhash::{HashMap, HashMapExt};
 
 /// Letter groups (of a word padded with a space on each side) of these lengths are features:
 /// they meet informal and misspelled forms of a word ("remboursment", "rembours").
