@@ -187,6 +187,7 @@ mod tests {
             ("Je suis comptable pour une PME pis leur compte est bloqué, pouvez-vous vérifier?", "fr"),
             ("Pouvez-vous consulter mon dossier? Mon avis a pas de bon sens", "fr"),
             ("Serait-il possible de m'indiquer si ma demande a été acceptée?", "fr"),
+            ("You sent me a review letter. Could an agent tell me which documents are missing?", "en"),
         ]);
     }
 
