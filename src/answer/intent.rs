@@ -40,6 +40,11 @@ struct IntentFile {
     fr: Vec<String>,
     #[serde(default)]
     en: Vec<String>,
+    /// Phrases that use a word of the type without asking for it ("quand même"), per language.
+    #[serde(default)]
+    except_fr: Vec<String>,
+    #[serde(default)]
+    except_en: Vec<String>,
 }
 
 /// One compiled question type.
@@ -48,6 +53,8 @@ struct Intent {
     name: String,
     fr: Rule,
     en: Rule,
+    except_fr: Rule,
+    except_en: Rule,
 }
 
 /// The compiled table of question types.
@@ -69,7 +76,13 @@ impl Intents {
             .intent
             .iter()
             .map(|i| {
-                Ok(Intent { name: i.name.clone(), fr: Rule::compile(&i.fr)?, en: Rule::compile(&i.en)? })
+                Ok(Intent {
+                    name: i.name.clone(),
+                    fr: Rule::compile(&i.fr)?,
+                    en: Rule::compile(&i.en)?,
+                    except_fr: Rule::compile(&i.except_fr)?,
+                    except_en: Rule::compile(&i.except_en)?,
+                })
             })
             .collect::<anyhow::Result<_>>()?;
         Ok(Intents { intents })
@@ -80,12 +93,12 @@ impl Intents {
         let folded = fold(text);
         let mut set = 0u32;
         for (bit, intent) in self.intents.iter().enumerate() {
-            let patterns = match lang {
-                "fr" => &intent.fr,
-                "en" => &intent.en,
+            let (patterns, except) = match lang {
+                "fr" => (&intent.fr, &intent.except_fr),
+                "en" => (&intent.en, &intent.except_en),
                 _ => continue,
             };
-            if patterns.is_match(&folded) {
+            if patterns.is_match_except(&folded, except) {
                 set |= 1 << bit;
             }
         }
@@ -121,6 +134,60 @@ mod tests {
         assert!(post.shares(INTENTS.of("Quel est le délai pour présenter une opposition?", "fr")));
         assert!(names("How long do I have to object?", "en").contains(&"date".to_string()));
         assert!(names("How many weeks before I get it?", "en").contains(&"date".to_string()));
+    }
+
+    #[test]
+    fn quand_meme_and_due_to_ask_for_no_date() {
+        assert!(names("Dois-je payer quand même si je conteste?", "fr").is_empty());
+        assert_eq!(names("Je dois payer quand même? C'est quand la date?", "fr"), ["date"]);
+        assert!(names("My refund is late due to a mistake on my part", "en") != ["date"]);
+        assert_eq!(names("When is the balance due?", "en"), ["date"]);
+    }
+
+    #[test]
+    fn a_definition_is_asked_in_many_ways_but_not_by_any_what() {
+        let heading = INTENTS.of("Qu'est-ce que la taxe sur l'hébergement?", "fr");
+        assert!(INTENTS.of("c'est quoi la taxe d'hébergement au juste", "fr").shares(heading));
+        assert!(INTENTS.of("ça veut dire quoi, hébergement?", "fr").shares(heading));
+        assert!(names("what's a small supplier", "en").contains(&"definition".to_string()));
+        assert!(names("What does RL-1 stand for?", "en").contains(&"definition".to_string()));
+        assert!(!names("What are the conditions?", "en").contains(&"definition".to_string()));
+    }
+
+    #[test]
+    fn something_that_did_not_come_is_one_type_in_any_words() {
+        let heading = INTENTS.of("Je n'ai pas reçu mon relevé. Que faire?", "fr");
+        assert!(INTENTS.of("mon remboursement est toujours pas rentré", "fr").shares(heading));
+        assert!(INTENTS.of("j'ai jamais eu mon feuillet", "fr").shares(heading));
+        let heading = INTENTS.of("I did not receive my payment. Why?", "en");
+        assert!(INTENTS.of("my cheque still hasn't shown up", "en").shares(heading));
+        assert!(INTENTS.of("the slip is missing from my mail", "en").shares(heading));
+        assert!(!INTENTS.of("I received my payment, thanks", "en").shares(heading));
+    }
+
+    #[test]
+    fn nothing_to_report_fixing_a_mistake_and_sharing_are_types() {
+        assert!(
+            INTENTS
+                .of("ma compagnie n'a eu aucun revenu cette année", "fr")
+                .shares(INTENTS.of("Une société inactive doit-elle produire une déclaration?", "fr"))
+        );
+        assert!(
+            INTENTS
+                .of("zero sales this quarter, do we still file?", "en")
+                .shares(INTENTS.of("Do I have to file a nil return?", "en"))
+        );
+        assert!(
+            INTENTS
+                .of("j'ai oublié un reçu dans ma déclaration", "fr")
+                .shares(INTENTS.of("Comment corriger une déclaration déjà produite?", "fr"))
+        );
+        assert!(
+            INTENTS
+                .of("can my brother and I split it?", "en")
+                .shares(INTENTS.of("How is the credit shared between caregivers?", "en"))
+        );
+        assert!(names("Peut-on le partager entre nous deux?", "fr").contains(&"share".to_string()));
     }
 
     #[test]

@@ -41,6 +41,19 @@ impl Rule {
     pub fn is_match(&self, folded: &str) -> bool {
         self.0.as_ref().is_some_and(|re| re.is_match(folded))
     }
+
+    /// Whether a pattern matches `folded` outside every match of `except` ("quand" asks for a
+    /// date, not inside "quand même").
+    pub fn is_match_except(&self, folded: &str, except: &Rule) -> bool {
+        let Some(re) = &self.0 else {
+            return false;
+        };
+        let Some(except) = &except.0 else {
+            return re.is_match(folded);
+        };
+        let excepted: Vec<_> = except.find_iter(folded).map(|m| m.range()).collect();
+        re.find_iter(folded).any(|m| !excepted.iter().any(|e| e.start <= m.start() && m.end() <= e.end))
+    }
 }
 
 fn build(pattern: &str) -> Result<Regex, regex::Error> {
@@ -78,6 +91,15 @@ mod tests {
         assert!(!escapes.is_match("1 "));
         let err = Rule::compile(&["ok".to_string(), "(unclosed".to_string()]).unwrap_err().to_string();
         assert!(err.contains("(unclosed"), "{err}");
+    }
+
+    #[test]
+    fn a_match_inside_an_exception_does_not_count() {
+        let rule = Rule::compile(&["\\bquand\\b".to_string()]).unwrap();
+        let except = Rule::compile(&["\\bquand\\s+meme\\b".to_string()]).unwrap();
+        assert!(!rule.is_match_except("je dois payer quand meme?", &except));
+        assert!(rule.is_match_except("quand meme, c'est quand?", &except), "a second 'quand' counts");
+        assert!(rule.is_match_except("c'est quand?", &Rule::default()));
     }
 
     #[test]

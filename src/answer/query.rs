@@ -127,6 +127,25 @@ pub const COMMON_ONE_IN: u32 = 5;
 /// A word found in fewer documents still names a subject, however small the knowledge base.
 pub const COMMON_MIN_DOCS: u32 = 10;
 
+/// French posts often drop the apostrophe of an elision ("limpot", "luniversite", "dimpot"):
+/// a term the index does not know (`known`) that is a known term behind an elided letter
+/// becomes that term.
+pub fn restore_elisions(terms: &mut [String], known: impl Fn(&str) -> bool) {
+    for term in terms {
+        let mut chars = term.chars();
+        let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
+            continue;
+        };
+        if !"cdjlmnst".contains(first) || !"aeiouyh".contains(second) || known(term) {
+            continue;
+        }
+        let rest = &term[first.len_utf8()..];
+        if rest.chars().count() >= 3 && known(rest) {
+            *term = rest.to_string();
+        }
+    }
+}
+
 impl LangIndex {
     fn idf(&self, term: &str) -> f32 {
         let df = self.doc_freq.get(term).copied().unwrap_or(0) as f32;
@@ -142,7 +161,10 @@ impl LangIndex {
         text: &str,
     ) -> tantivy::Result<Matched> {
         let mut analyzer = self.analyzer.clone();
-        let terms = analyze(&mut analyzer, text);
+        let mut terms = analyze(&mut analyzer, text);
+        if self.lang == "fr" {
+            restore_elisions(&mut terms, |t| self.doc_freq.contains_key(t));
+        }
         let intents = INTENTS.of(text, &self.lang);
         let mut unique: Vec<&String> = Vec::new();
         for t in &terms {
@@ -269,5 +291,23 @@ impl LangIndex {
             .collect();
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
         Ok(Matched { candidates, terms, post_idf: total, only_common_terms })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_elision_written_without_its_apostrophe_is_restored() {
+        let known = |t: &str| ["impot", "universit", "lait", "avis"].contains(&t);
+        let mut terms: Vec<String> =
+            ["limpot", "luniversit", "dimpot", "lait", "savis", "lxyz", "lun", "bimpot"]
+                .map(String::from)
+                .into();
+        restore_elisions(&mut terms, known);
+        // A known word stays itself ("lait" is not "l'ait"); a consonant after the letter, a
+        // rest of under three letters or a letter that is never elided change nothing.
+        assert_eq!(terms, ["impot", "universit", "impot", "lait", "avis", "lxyz", "lun", "bimpot"]);
     }
 }
