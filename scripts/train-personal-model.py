@@ -40,9 +40,11 @@ TRAINING = {
     "written-apart": "tests/fixtures/posts-written-apart.jsonl",
     "written-blind": "tests/fixtures/posts-written-blind.jsonl",
     "out-of-scope": "tests/fixtures/out-of-scope-written-blind.jsonl",
+    "written-blind-2": "tests/fixtures/posts-written-blind-2.jsonl",
+    "written-blind-3": "tests/fixtures/posts-written-blind-3.jsonl",
+    "written-blind-4": "tests/fixtures/posts-written-blind-4.jsonl",
     # Not tests/fixtures/policy-written-blind-5.jsonl: the test suite keeps it to measure the
-    # model on posts it has never seen (tests/answer_policy.rs). Nor posts-written-blind-2.jsonl,
-    # written after the model was trained: add it here when the model is trained again.
+    # model on posts it has never seen (tests/answer_policy.rs).
 }
 DEV = os.path.join(SHARED, "eval/questions-dev.jsonl")
 # L2 regularisation (smaller is stronger): 0.3 to 10 give the same held-out figures within a

@@ -102,9 +102,10 @@ fn the_model_alone_catches_most_personal_posts_of_a_set_it_never_saw() {
             if post.kind == "personal" { &mut caught } else { &mut made_personal }.push(post.id.clone());
         }
     }
-    // Recorded: 37 of 40 caught, 1 general post made personal (rules: 28 and 3 before their
-    // fixes on this set).
-    assert!(caught.len() >= 37, "personal posts caught by the model alone: {}", caught.len());
+    // Recorded: 36 of 40 caught, 1 general post made personal (rules: 28 and 3 before their
+    // fixes on this set). The first model, trained on 220 posts fewer, caught 37 here, and made
+    // 4 general posts of the dev set personal where this one makes 1.
+    assert!(caught.len() >= 36, "personal posts caught by the model alone: {}", caught.len());
     assert!(made_personal.len() <= 1, "general posts made personal by the model: {made_personal:?}");
 }
 

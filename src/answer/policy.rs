@@ -236,6 +236,12 @@ mod tests {
             ("Mon remboursement est moins élevé que prévu, comment ça?", "fr"),
             ("Why is my refund so much smaller than last year's?", "en"),
         ]);
+        // An amount of one's own that is only so much, or less than it used to be.
+        assert_personal(&[
+            ("Pourquoi ma prime est seulement 40 $ par mois? Avant c'était le double", "fr"),
+            ("how come my work premium is only $55 now, it used to be more", "en"),
+            ("why did I only get $310 back?? the calculator said 1200", "en"),
+        ]);
         // The same comparison in a general question stays public.
         assert_answerable(&[
             ("Le crédit est-il plus bas que l'an dernier pour tout le monde?", "fr"),
@@ -334,9 +340,13 @@ mod tests {
         assert!(personal("J'ai reçu un avis de cotisation qui dit que je dois 2 300 $, pourquoi?", "fr"));
         assert!(personal("Est-ce que vous pouvez me dire combien je dois encore sur mon solde?", "fr"));
         assert!(personal("Can you tell me how much I still owe on my balance?", "en"));
+        assert!(personal("Vous avez gardé mon retour d'impôt pour ma dette. Combien il me reste à payer?", "fr"));
+        assert!(personal("You kept my refund for my debt. How much do I have left to pay?", "en"));
         // How much one would owe in general is not.
         assert!(!personal("Combien je dois payer de TPS si je vends pour 40 000 $?", "fr"));
         assert!(!personal("Can you tell me how much the solidarity credit is?", "en"));
+        assert!(!personal("Is the minimum payment only $25 a month?", "en"));
+        assert!(!personal("Combien de temps il reste pour payer le solde?", "fr"));
     }
 
     #[test]
