@@ -191,6 +191,17 @@ mod tests {
     }
 
     #[test]
+    fn applying_is_a_type_and_combien_de_temps_is_no_amount() {
+        let heading = INTENTS.of("Faut-il demander le crédit?", "fr");
+        assert!(INTENTS.of("ça me prend quoi pour le toucher?", "fr").shares(heading));
+        assert!(
+            INTENTS.of("How do I claim it on my return?", "en").shares(INTENTS.of("How do I apply?", "en"))
+        );
+        assert_eq!(names("Ça prend combien de temps?", "fr"), ["date"]);
+        assert!(names("Ça coûte combien?", "fr").contains(&"amount".to_string()));
+    }
+
+    #[test]
     fn accents_do_not_matter() {
         assert_eq!(names("À combien s'élève le crédit?", "fr"), ["amount"]);
         assert_eq!(names("A combien s'eleve le credit", "fr"), ["amount"]);

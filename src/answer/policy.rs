@@ -340,7 +340,10 @@ mod tests {
         assert!(personal("J'ai reçu un avis de cotisation qui dit que je dois 2 300 $, pourquoi?", "fr"));
         assert!(personal("Est-ce que vous pouvez me dire combien je dois encore sur mon solde?", "fr"));
         assert!(personal("Can you tell me how much I still owe on my balance?", "en"));
-        assert!(personal("Vous avez gardé mon retour d'impôt pour ma dette. Combien il me reste à payer?", "fr"));
+        assert!(personal(
+            "Vous avez gardé mon retour d'impôt pour ma dette. Combien il me reste à payer?",
+            "fr"
+        ));
         assert!(personal("You kept my refund for my debt. How much do I have left to pay?", "en"));
         // How much one would owe in general is not.
         assert!(!personal("Combien je dois payer de TPS si je vends pour 40 000 $?", "fr"));
