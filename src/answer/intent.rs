@@ -142,6 +142,7 @@ mod tests {
         assert_eq!(names("Je dois payer quand même? C'est quand la date?", "fr"), ["date"]);
         assert!(names("My refund is late due to a mistake on my part", "en") != ["date"]);
         assert_eq!(names("When is the balance due?", "en"), ["date"]);
+        assert_eq!(names("c'est payé quel jour du mois?", "fr"), ["date"]);
     }
 
     #[test]
