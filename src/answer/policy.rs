@@ -32,6 +32,12 @@ struct SignalFile {
     fr: Vec<String>,
     #[serde(default)]
     en: Vec<String>,
+    /// Phrases that use a pattern's words without giving the signal ("vérifier si mon..." is
+    /// no hypothesis), per language.
+    #[serde(default)]
+    except_fr: Vec<String>,
+    #[serde(default)]
+    except_en: Vec<String>,
 }
 
 /// A compiled signal: per language, its patterns for every language and its own, as one rule.
@@ -43,6 +49,8 @@ struct Signal {
     any: Rule,
     fr: Rule,
     en: Rule,
+    except_fr: Rule,
+    except_en: Rule,
 }
 
 /// The compiled personal-file policy.
@@ -96,6 +104,8 @@ impl Policy {
                     any: Rule::compile(&s.any)?,
                     fr: Rule::compile(s.any.iter().chain(&s.fr))?,
                     en: Rule::compile(s.any.iter().chain(&s.en))?,
+                    except_fr: Rule::compile(&s.except_fr)?,
+                    except_en: Rule::compile(&s.except_en)?,
                 })
             })
             .collect::<anyhow::Result<_>>()?;
@@ -116,12 +126,12 @@ impl Policy {
         let folded = prepare(text, lang);
         let mut against = false;
         for signal in &self.signals {
-            let rule = match lang {
-                "fr" => &signal.fr,
-                "en" => &signal.en,
-                _ => &signal.any,
+            let (rule, except) = match lang {
+                "fr" => (&signal.fr, &signal.except_fr),
+                "en" => (&signal.en, &signal.except_en),
+                _ => (&signal.any, &Rule::default()),
             };
-            if rule.is_match(&folded) {
+            if rule.is_match_except(&folded, except) {
                 score += signal.weight;
                 against |= signal.weight < 0.0;
                 signals.push(signal.name.clone());
@@ -332,6 +342,38 @@ mod tests {
             ("Could you please tell me what the deadline is for a final return?", "en"),
             ("Comment est calculée la prime dans mon cas, avec 2 enfants?", "fr"),
             ("Comment savoir si mon remboursement a été déposé?", "fr"),
+        ]);
+    }
+
+    #[test]
+    fn asking_whether_is_no_hypothesis() {
+        // "vérifier si ma déclaration..." asks whether; "si ma déclaration..." supposes.
+        assert_personal(&[
+            ("Pouvez-vous regarder si ma déclaration est bien entrée?", "fr"),
+            ("Could you check if my return went through?", "en"),
+        ]);
+        assert_answerable(&[
+            ("Si ma déclaration est en retard, quelle est la pénalité?", "fr"),
+            ("How do I check if my return was received?", "en"),
+        ]);
+    }
+
+    #[test]
+    fn offering_ones_number_or_asking_for_it_in_private_is_personal() {
+        assert_personal(&[
+            ("Je vous envoie mon NAS pour que vous vérifiiez mon avis", "fr"),
+            ("I can send you my SIN if that helps you find it", "en"),
+            ("Misplaced our GST number, could you email it to me?", "en"),
+            ("Qui pourrait vérifier notre dossier? La pénalité n'a pas de sens", "fr"),
+        ]);
+        assert_answerable(&[("Where do I find my QST number on a notice?", "en")]);
+    }
+
+    #[test]
+    fn money_that_came_without_a_word_of_why_is_personal() {
+        assert_personal(&[
+            ("Reçu un dépôt de 120 $ sans explication, c'est quoi?", "fr"),
+            ("Got a deposit of $88 with no explanation, what is it for?", "en"),
         ]);
     }
 
