@@ -24,8 +24,8 @@ use super::typos::Vocabulary;
 
 /// Weight of each part of a document. The heading weighs most: a question is what a post
 /// asks, the answer text also speaks of its neighbours' subjects. Measured on 30 November over
-/// the dev set and six sets written apart or blind, a heading weight of 2 -> 4, 5, 6 raised
-/// top1 on nearly every set (on a set written after the choice, 0.614 -> 0.714 with 5).
+/// the dev set and five sets written apart or blind, a heading weight of 2 -> 4, 5 or 6 raised
+/// top1 on nearly every set (see the README).
 const BOOSTS: [(Part, f32); 5] = [
     (Part::Question, 5.0),
     (Part::Title, 1.0),
