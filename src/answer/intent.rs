@@ -166,28 +166,30 @@ mod tests {
         assert!(!INTENTS.of("I received my payment, thanks", "en").shares(heading));
     }
 
+    /// Whether a post and a heading written in `lang` ask a type of question in common.
+    fn meet(post: &str, heading: &str, lang: &str) -> bool {
+        INTENTS.of(post, lang).shares(INTENTS.of(heading, lang))
+    }
+
     #[test]
     fn nothing_to_report_fixing_a_mistake_and_sharing_are_types() {
-        assert!(
-            INTENTS
-                .of("ma compagnie n'a eu aucun revenu cette année", "fr")
-                .shares(INTENTS.of("Une société inactive doit-elle produire une déclaration?", "fr"))
-        );
-        assert!(
-            INTENTS
-                .of("zero sales this quarter, do we still file?", "en")
-                .shares(INTENTS.of("Do I have to file a nil return?", "en"))
-        );
-        assert!(
-            INTENTS
-                .of("j'ai oublié un reçu dans ma déclaration", "fr")
-                .shares(INTENTS.of("Comment corriger une déclaration déjà produite?", "fr"))
-        );
-        assert!(
-            INTENTS
-                .of("can my brother and I split it?", "en")
-                .shares(INTENTS.of("How is the credit shared between caregivers?", "en"))
-        );
+        let pairs = [
+            (
+                "ma compagnie n'a eu aucun revenu cette année",
+                "Une société inactive doit-elle produire?",
+                "fr",
+            ),
+            ("zero sales this quarter, do we still file?", "Do I have to file a nil return?", "en"),
+            (
+                "j'ai oublié un reçu dans ma déclaration",
+                "Comment corriger une déclaration déjà produite?",
+                "fr",
+            ),
+            ("can my brother and I split it?", "How is the credit shared between caregivers?", "en"),
+        ];
+        for (post, heading, lang) in pairs {
+            assert!(meet(post, heading, lang), "{post} / {heading}");
+        }
         assert!(names("Peut-on le partager entre nous deux?", "fr").contains(&"share".to_string()));
     }
 
@@ -195,9 +197,7 @@ mod tests {
     fn applying_is_a_type_and_combien_de_temps_is_no_amount() {
         let heading = INTENTS.of("Faut-il demander le crédit?", "fr");
         assert!(INTENTS.of("ça me prend quoi pour le toucher?", "fr").shares(heading));
-        assert!(
-            INTENTS.of("How do I claim it on my return?", "en").shares(INTENTS.of("How do I apply?", "en"))
-        );
+        assert!(meet("How do I claim it on my return?", "How do I apply?", "en"));
         assert_eq!(names("Ça prend combien de temps?", "fr"), ["date"]);
         assert!(names("Ça coûte combien?", "fr").contains(&"amount".to_string()));
     }
