@@ -13,7 +13,7 @@
 
 use guichet::answer::normalize::clean;
 use guichet::answer::personal_model::PERSONAL_MODEL;
-use guichet::answer::policy::{POLICY, prepare};
+use guichet::answer::policy::{POLICY, Verdict, prepare};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -112,4 +112,29 @@ fn the_model_alone_catches_most_personal_posts_of_a_set_it_never_saw() {
 #[test]
 fn the_whole_policy_gets_posts_written_blind_right_as_recorded() {
     check_sets(|post| POLICY.judge(&clean(&post.text), &post.lang).personal, |k| SETS[k].2);
+}
+
+/// A sixth set, written blind on 30 November by a writer asked to avoid the obvious "can you
+/// check my file" and to make general posts look personal. As written, the rules caught 14 of
+/// its 40 personal posts, rules and model 27 (guard 0.675), and made 1 general post personal.
+/// The rules' general gaps it showed were then fixed (waiting on what the agency owes, nobody
+/// explains, "what's my client number?", "si je comprends bien" is no hypothesis...); the
+/// model is not trained on it. Recorded now: rules 23, rules and model 36, and the one general
+/// post still made personal, "My notice of assessment ... you changed an amount I claimed.
+/// Does that mean I'm being audited?", which reads either way.
+#[test]
+fn a_sixth_set_written_blind_is_caught_as_recorded() {
+    let posts = read_set("policy-written-blind-6.jsonl");
+    let verdicts: Vec<_> = posts.iter().map(|p| (p, POLICY.judge(&clean(&p.text), &p.lang))).collect();
+    let count = |f: &dyn Fn(&Verdict) -> bool, kind: &str| {
+        verdicts.iter().filter(|(p, v)| p.kind == kind && f(v)).count()
+    };
+    assert!(count(&|v| v.by_rules, "personal") >= 23, "rules: {}", count(&|v| v.by_rules, "personal"));
+    assert!(count(&|v| v.personal, "personal") >= 36, "whole policy: {}", count(&|v| v.personal, "personal"));
+    let made_personal: Vec<_> = verdicts
+        .iter()
+        .filter(|(p, v)| p.kind == "general" && v.personal)
+        .map(|(p, _)| p.id.as_str())
+        .collect();
+    assert!(made_personal.len() <= 1, "general posts made personal: {made_personal:?}");
 }

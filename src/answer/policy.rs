@@ -378,6 +378,25 @@ mod tests {
     }
 
     #[test]
+    fn waiting_on_the_agency_and_nobody_explaining_are_personal() {
+        assert_personal(&[
+            ("Still waiting for my refund since March, what's holding it up?", "en"),
+            ("My balance is off by $640 and nobody will explain why", "en"),
+            ("Envoyé mon opposition en avril, c'est-tu rentré? Aucune nouvelle depuis", "fr"),
+            ("Un autre avis qui dit que je dois 300 $. Personne est capable de m'expliquer", "fr"),
+            ("Si je comprends bien, vous avez gardé mon remboursement pour une vieille dette?", "fr"),
+            ("what's my client number again?", "en"),
+            ("Ma voisine reçoit le crédit pis moi je reçois rien, on a le même âge", "fr"),
+            ("My wife got the credit and I didn't, same income", "en"),
+        ]);
+        // Waiting on an employer's slip is not waiting on the agency.
+        assert_answerable(&[
+            ("Can I file before I get my RL-1? Still waiting on it from my boss", "en"),
+            ("Where do I find my client number on a notice?", "en"),
+        ]);
+    }
+
+    #[test]
     fn what_one_owes_is_personal() {
         assert!(personal("J'ai reçu un avis de cotisation qui dit que je dois 2 300 $, pourquoi?", "fr"));
         assert!(personal("Est-ce que vous pouvez me dire combien je dois encore sur mon solde?", "fr"));
