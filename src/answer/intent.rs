@@ -140,7 +140,7 @@ mod tests {
     fn quand_meme_and_due_to_ask_for_no_date() {
         assert!(names("Dois-je payer quand même si je conteste?", "fr").is_empty());
         assert_eq!(names("Je dois payer quand même? C'est quand la date?", "fr"), ["date"]);
-        assert!(names("My refund is late due to a mistake on my part", "en") != ["date"]);
+        assert!(!names("My refund is late due to a mistake on my part", "en").contains(&"date".to_string()));
         assert_eq!(names("When is the balance due?", "en"), ["date"]);
         assert_eq!(names("c'est payé quel jour du mois?", "fr"), ["date"]);
     }
