@@ -87,6 +87,10 @@ enum Command {
         /// Print one JSON object for QUESTION.
         #[arg(long)]
         json: bool,
+        /// Show how each post was read: its terms, the synonyms added, the question types, each
+        /// result's coverage (to see why a page was chosen and which synonym would help).
+        #[arg(long)]
+        explain: bool,
         /// Answer index folder [default: ROOT/.guichet/index].
         #[arg(long)]
         index: Option<PathBuf>,
@@ -164,8 +168,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             guichet::serve::preview::serve(opts)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Ask { lang, top, json, index, question } => {
-            let opts = guichet::answer::ask::AskOptions { root: cli.root, index, lang, top, json, question };
+        Command::Ask { lang, top, json, explain, index, question } => {
+            let opts = guichet::answer::ask::AskOptions {
+                root: cli.root,
+                index,
+                lang,
+                top,
+                json,
+                explain,
+                question,
+            };
             guichet::answer::ask::run(&opts)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -92,3 +92,32 @@ fn without_an_index_ask_says_which_command_builds_it() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("guichet build"), "{stderr}");
 }
+
+#[test]
+fn explain_shows_how_a_post_was_read() {
+    let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});
+    let post = "c koi la date limite pour les impots?";
+    let answer: serde_json::Value =
+        serde_json::from_str(&ask(kb.root(), &["--json", "--explain", post])).unwrap();
+    let explain = &answer["explain"];
+    let list = |key: &str| -> Vec<String> {
+        explain[key].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
+    };
+    // Analyzed terms (accents folded, stemmed), what the starter synonyms add for "impôts", and
+    // the question type that makes date headings rank higher.
+    assert!(list("terms").contains(&"impot".to_string()), "{explain}");
+    assert!(list("synonyms").contains(&"declar".to_string()), "{explain}");
+    assert!(list("question_types").contains(&"date".to_string()), "{explain}");
+    let coverage = explain["coverage"].as_array().unwrap();
+    assert_eq!(coverage.len(), answer["results"].as_array().unwrap().len());
+    assert!(coverage.iter().all(|c| (0.0..=1.0).contains(&c.as_f64().unwrap())), "{explain}");
+
+    // Bots get the same object as before unless they ask for it.
+    let plain: serde_json::Value = serde_json::from_str(&ask(kb.root(), &["--json", post])).unwrap();
+    assert!(plain.get("explain").is_none(), "{plain}");
+    let text = ask(kb.root(), &["--explain", post]);
+    assert!(
+        text.contains("\nterms: ") && text.contains("question types: date") && text.contains("coverage "),
+        "{text}"
+    );
+}

@@ -31,6 +31,8 @@ pub struct AskOptions {
     pub top: usize,
     /// Print JSON for a single question.
     pub json: bool,
+    /// Add how each post was read (`explain`) to the answers.
+    pub explain: bool,
     /// The question; standard input is read when absent.
     pub question: Option<String>,
 }
@@ -48,7 +50,7 @@ pub fn run(opts: &AskOptions) -> anyhow::Result<()> {
     match &opts.question {
         Some(question) => {
             let post = Post { text: question.clone(), id: None, lang: opts.lang.clone() };
-            let answer = answerer.answer(&post, opts.top);
+            let answer = answerer.answer_with(&post, opts.top, opts.explain);
             let mut out = stdout.lock();
             if opts.json {
                 writeln!(out, "{}", serde_json::to_string(&answer)?)?;
@@ -76,7 +78,7 @@ pub fn answer_lines(
         // An answer is serialised as it is, as the API does: the same bytes for the same post.
         let object = match line {
             Ok(line) => match read_post(&line, opts.lang.as_deref()) {
-                Ok(post) => serde_json::to_string(&answerer.answer(&post, opts.top))?,
+                Ok(post) => serde_json::to_string(&answerer.answer_with(&post, opts.top, opts.explain))?,
                 Err((id, message)) => error_object(id, number, &message).to_string(),
             },
             Err(e) => error_object(None, number, &format!("cannot read the line: {e}")).to_string(),
@@ -143,15 +145,28 @@ pub fn readable(answer: &Answer) -> String {
     if answer.results.is_empty() {
         s.push_str("no matching question\n");
     }
+    if let Some(explain) = &answer.explain {
+        s.push_str(&format!("terms: {}\n", explain.terms.join(" ")));
+        if !explain.synonyms.is_empty() {
+            s.push_str(&format!("synonyms added: {}\n", explain.synonyms.join(" ")));
+        }
+        if !explain.question_types.is_empty() {
+            s.push_str(&format!("question types: {}\n", explain.question_types.join(", ")));
+        }
+    }
     for (i, hit) in answer.results.iter().enumerate() {
         s.push_str(&format!(
-            "{:>2}. {} ({})\n    {}  score {:.2}\n",
+            "{:>2}. {} ({})\n    {}  score {:.2}",
             i + 1,
             hit.question,
             hit.page,
             hit.url,
             hit.score
         ));
+        if let Some(coverage) = answer.explain.as_ref().and_then(|e| e.coverage.get(i)) {
+            s.push_str(&format!("  coverage {coverage:.2}"));
+        }
+        s.push('\n');
     }
     s
 }

@@ -105,6 +105,24 @@ pub struct Answer {
     /// `only-common-words` or `low-confidence`. Empty for `answer`.
     pub why: Vec<String>,
     pub index_version: String,
+    /// How the post was read, with `ask --explain` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
+}
+
+/// How a post was read and matched (`ask --explain`): what an author needs to see why the bot
+/// chose a page, and which synonym or heading would change it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explain {
+    /// The post's words after normalisation and analysis (stemmed, accents folded).
+    pub terms: Vec<String>,
+    /// Terms the synonyms file added (queried at a lower weight).
+    pub synonyms: Vec<String>,
+    /// The types of question the post asks; a heading asking the same type ranks higher.
+    pub question_types: Vec<String>,
+    /// Share of the post's terms, weighted by rarity, each result's document holds; in the
+    /// order of `results`.
+    pub coverage: Vec<f64>,
 }
 
 /// Stored display fields of a document.
@@ -184,6 +202,11 @@ impl Answerer {
 
     /// Answers one post with up to `top` results.
     pub fn answer(&self, post: &Post, top: usize) -> Answer {
+        self.answer_with(post, top, false)
+    }
+
+    /// [`Answerer::answer`], with how the post was read when `explain` is set.
+    pub fn answer_with(&self, post: &Post, top: usize, explain: bool) -> Answer {
         let masked = mask::mask_sin(&post.text).into_owned();
         let cleaned = normalize::clean(&masked);
         let lang = match post.lang.as_deref() {
@@ -264,6 +287,16 @@ impl Answerer {
             reply: mask::mask_sin(&reply).into_owned(),
             why,
             index_version: self.meta.index_version.clone(),
+            explain: explain.then(|| Explain {
+                question_types: intent::INTENTS
+                    .names(matched.intents)
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+                coverage: matched.candidates.iter().take(top).map(|c| round3(c.coverage)).collect(),
+                terms: matched.terms,
+                synonyms: matched.synonyms,
+            }),
         }
     }
 }

@@ -116,6 +116,10 @@ pub struct Matched {
     pub candidates: Vec<Candidate>,
     /// Analyzed terms of the post.
     pub terms: Vec<String>,
+    /// Terms added by the synonyms file, queried at a lower weight.
+    pub synonyms: Vec<String>,
+    /// The question types the post asks (a date, an amount...).
+    pub intents: IntentSet,
     /// Sum of the idf of the post's distinct terms: what a document holding every term once
     /// would roughly score, the scale of this post's scores.
     pub post_idf: f32,
@@ -256,7 +260,7 @@ impl LangIndex {
             }
         }
         if clauses.is_empty() {
-            return Ok(Matched { candidates: Vec::new(), terms, ..Matched::default() });
+            return Ok(Matched { candidates: Vec::new(), terms, synonyms, intents, ..Matched::default() });
         }
         let query = BooleanQuery::new(clauses);
         let top = searcher.search(&query, &TopDocs::with_limit(CANDIDATES).order_by_score())?;
@@ -293,7 +297,7 @@ impl LangIndex {
             })
             .collect();
         candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
-        Ok(Matched { candidates, terms, post_idf: total, only_common_terms })
+        Ok(Matched { candidates, terms, synonyms, intents, post_idf: total, only_common_terms })
     }
 }
 
