@@ -396,6 +396,44 @@ mod tests {
         ]);
     }
 
+    /// Asserts that the rules alone, not the learned model, make each post personal.
+    fn assert_personal_by_rules(posts: &[(&str, &str)]) {
+        for (text, lang) in posts {
+            let verdict = POLICY.judge(text, lang);
+            assert!(verdict.by_rules, "the rules should make it personal: {text} {verdict:?}");
+        }
+    }
+
+    #[test]
+    fn requests_that_went_through_or_not_and_money_taken_are_personal() {
+        assert_personal_by_rules(&[
+            // Whether one's own request went through.
+            ("Ma demande de report de paiement a-tu fonctionné? J'ai rien reçu", "fr"),
+            ("J'ai demandé qu'on annule la pénalité en mars. Ça avance-tu?", "fr"),
+            ("Sent in my address change online, did it go through?", "en"),
+            // Turned down, and why.
+            ("Crédit pour maintien à domicile refusé. Pourquoi???", "fr"),
+            ("Solidarity credit denied. Why?", "en"),
+            // A notice although one did one's part.
+            ("Notre entreprise de paysagement a reçu un avis de retard, mais on a payé le 10", "fr"),
+            ("Got a late-filing notice but I filed on April 20", "en"),
+            // The agency took money, told in the third person.
+            ("Revenu Québec saisit mon compte depuis lundi, c'est pour quelle dette?", "fr"),
+            ("RQ pulled $800 from my account this morning with zero warning", "en"),
+            // An amount against the usual one, or against one's own calculation.
+            ("J'ai eu 120 $ de prime au lieu de 300 $ l'an passé, vous avez coupé quoi?", "fr"),
+            ("Our notice shows $2,000 more than we calculated", "en"),
+            ("Still locked out of My Account, it keeps saying my code is wrong", "en"),
+        ]);
+        assert_answerable(&[
+            ("Comment savoir si ma demande a fonctionné?", "fr"),
+            ("How do I know if my objection went through?", "en"),
+            ("Pourquoi une demande de crédit peut-elle être refusée?", "fr"),
+            ("Si je paie au lieu de 300 $ seulement 100 $, y a-tu des intérêts?", "fr"),
+            ("Can I pay in instalments instead of the full amount?", "en"),
+        ]);
+    }
+
     #[test]
     fn what_one_owes_is_personal() {
         assert!(personal("J'ai reçu un avis de cotisation qui dit que je dois 2 300 $, pourquoi?", "fr"));
