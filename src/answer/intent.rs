@@ -194,6 +194,20 @@ mod tests {
     }
 
     #[test]
+    fn two_people_claiming_together_and_a_slip_withheld_are_types() {
+        let heading =
+            INTENTS.of("Plusieurs personnes aident le même proche. Comment partager le crédit?", "fr");
+        assert!(INTENTS.of("ma soeur pis moi, on peut-tu les deux le demander?", "fr").shares(heading));
+        assert!(meet("Can we both claim the caregiver credit?", "How is the credit shared?", "en"));
+        assert!(!names("Les deux parents travaillent, on a droit?", "fr").contains(&"share".to_string()));
+        assert!(!names("Both parents work full time", "en").contains(&"share".to_string()));
+        let heading = INTENTS.of("Je n'ai pas reçu mon relevé 31. Que faire?", "fr");
+        assert!(INTENTS.of("Mon proprio refuse de me donner mon RL-31", "fr").shares(heading));
+        let heading = INTENTS.of("I did not receive my RL-31 slip. What should I do?", "en");
+        assert!(INTENTS.of("My landlord still hasn't given me my RL-31", "en").shares(heading));
+    }
+
+    #[test]
     fn applying_is_a_type_and_combien_de_temps_is_no_amount() {
         let heading = INTENTS.of("Faut-il demander le crédit?", "fr");
         assert!(INTENTS.of("ça me prend quoi pour le toucher?", "fr").shares(heading));
