@@ -208,6 +208,23 @@ mod tests {
     }
 
     #[test]
+    fn the_best_time_is_a_date_and_closing_a_business_is_a_type() {
+        assert!(meet(
+            "Y a-tu un meilleur moment pour appeler?",
+            "Quand les délais d'attente sont-ils les plus courts?",
+            "fr"
+        ));
+        assert!(meet("What's the best time to call you?", "When are wait times shortest?", "en"));
+        let heading = INTENTS.of("What should I do if my business stops paying wages?", "en");
+        assert!(INTENTS.of("Closing my bakery in March, what about the RL-1s?", "en").shares(heading));
+        let heading = INTENTS.of("Que faire si mon entreprise cesse de verser des salaires?", "fr");
+        assert!(
+            INTENTS.of("Je ferme mon resto en mai, je fais quoi avec les relevés?", "fr").shares(heading)
+        );
+        assert!(names("Comment le crédit est-il calculé?", "fr").iter().all(|n| n != "closing"));
+    }
+
+    #[test]
     fn applying_is_a_type_and_combien_de_temps_is_no_amount() {
         let heading = INTENTS.of("Faut-il demander le crédit?", "fr");
         assert!(INTENTS.of("ça me prend quoi pour le toucher?", "fr").shares(heading));
