@@ -225,6 +225,22 @@ mod tests {
     }
 
     #[test]
+    fn whether_a_tax_applies_is_a_type() {
+        let heading = INTENTS.of("Quels séjours ne sont pas assujettis à la taxe sur l'hébergement?", "fr");
+        assert!(INTENTS.of("La taxe s'applique-tu si je loue mon chalet 2 mois?", "fr").shares(heading));
+        let heading = INTENTS.of("Which stays are not subject to the lodging tax?", "en");
+        assert!(
+            INTENTS.of("Do I need to charge the 3.5% lodging tax on a 3-month rental?", "en").shares(heading)
+        );
+        assert!(meet("Is my bursary taxable?", "Are my scholarships taxable?", "en"));
+        // Penalties that apply "if" something happens are no question of being subject to a tax.
+        assert!(
+            !names("Quelles pénalités s'appliquent si les relevés sont en retard?", "fr")
+                .contains(&"subject-to".to_string())
+        );
+    }
+
+    #[test]
     fn applying_is_a_type_and_combien_de_temps_is_no_amount() {
         let heading = INTENTS.of("Faut-il demander le crédit?", "fr");
         assert!(INTENTS.of("ça me prend quoi pour le toucher?", "fr").shares(heading));
