@@ -47,6 +47,17 @@ fn results_are_absolute_deep_links_and_accentless_spellings_match() {
     assert_eq!(answer.results[0].url, "https://aide.test/fr/particuliers/credit-solidarite/#versements");
 }
 
+/// Common words tie ("allo" is French, "to" English): the pages' own words decide.
+#[test]
+fn a_post_whose_common_words_tie_takes_the_language_whose_pages_know_its_words() {
+    let answerer = reference_corpus();
+    let answer = answerer.answer(&post("allo, best time to call without waiting forever? 😩"), 5);
+    assert_eq!(answer.lang, "en");
+    assert_eq!(answer.results[0].url, "https://aide.example.qc.ca/en/revenu-quebec/contact-us/#wait-times");
+    let answer = answerer.answer(&post("hello, meilleur moment pour appeler sans attendre?"), 5);
+    assert_eq!(answer.lang, "fr");
+}
+
 #[test]
 fn hashtags_and_language_detection_reach_the_right_page() {
     let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});

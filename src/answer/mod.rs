@@ -211,7 +211,7 @@ impl Answerer {
         let cleaned = normalize::clean(&masked);
         let lang = match post.lang.as_deref() {
             Some(l) if self.langs.contains_key(l) => l.to_string(),
-            _ => language::detect(&cleaned, &self.meta.languages, &self.meta.default_language).lang,
+            _ => self.detect_language(&cleaned),
         };
         let text = normalize::SPELLINGS.rewrite(&cleaned, &lang);
         let text = match self.meta.accents.get(&lang) {
@@ -300,6 +300,35 @@ impl Answerer {
         }
     }
 }
+
+impl Answerer {
+    /// The post's language: its common words decide ([`language::detect`]); when they do not
+    /// clearly, the language whose knowledge base knows more of the post's words does. "allo,
+    /// best time to call without waiting forever?" has one French greeting and one English
+    /// "to", but five words only the English pages use.
+    fn detect_language(&self, text: &str) -> String {
+        let detected = language::detect(text, &self.meta.languages, &self.meta.default_language);
+        if detected.certainty >= VOCABULARY_BELOW_CERTAINTY {
+            return detected.lang;
+        }
+        let known = |li: &LangIndex| {
+            let mut analyzer = li.analyzer.clone();
+            let terms = crate::index::analyzer::analyze(&mut analyzer, text);
+            terms.iter().filter(|t| li.doc_freq.contains_key(*t)).count()
+        };
+        let mut counts: Vec<(usize, &String)> =
+            self.langs.iter().map(|(lang, li)| (known(li), lang)).collect();
+        counts.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        match counts.as_slice() {
+            [(first, lang), (second, _), ..] if first > second => (*lang).clone(),
+            _ => detected.lang,
+        }
+    }
+}
+
+/// Below this certainty of [`language::detect`] (share of the common words' lead), the
+/// knowledge base's vocabulary decides the language.
+const VOCABULARY_BELOW_CERTAINTY: f32 = 0.5;
 
 /// Builds the lazily built rules, expressions and model of every step (once per process) by
 /// running the steps on a word.
