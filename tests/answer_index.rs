@@ -47,6 +47,26 @@ fn results_are_absolute_deep_links_and_accentless_spellings_match() {
     assert_eq!(answer.results[0].url, "https://aide.test/fr/particuliers/credit-solidarite/#versements");
 }
 
+/// A page that holds the author's synonym of a post's word speaks of that word: it counts in
+/// how much of the post the page covers, as the word itself would.
+#[test]
+fn a_synonym_found_in_a_page_covers_the_post_word() {
+    let synonyms = "fr = [[\"échéance\", \"date limite\"]]\nen = [[\"due date\", \"deadline\"]]\n";
+    let kb = answer_support::build_kb(&answer_support::fixture(), |root| {
+        std::fs::write(root.join("synonyms.toml"), synonyms).unwrap();
+    });
+    let answerer = Answerer::open(&kb.index_dir()).unwrap();
+    let ask = |text: &str| answerer.answer_with(&post(text), 3, true);
+    let with_page_words = ask("date limite de la déclaration de revenus?");
+    let with_synonym = ask("échéance de la déclaration de revenus?");
+    for answer in [&with_page_words, &with_synonym] {
+        assert_eq!(answer.results[0].url, "https://aide.test/fr/particuliers/date-limite/#date-limite");
+    }
+    let coverage = |a: &guichet::answer::Answer| a.explain.as_ref().unwrap().coverage[0];
+    assert_eq!(coverage(&with_synonym), coverage(&with_page_words), "{:?}", with_synonym.explain);
+    assert_eq!(coverage(&with_synonym), 1.0);
+}
+
 /// Common words tie ("allo" is French, "to" English): the pages' own words decide.
 #[test]
 fn a_post_whose_common_words_tie_takes_the_language_whose_pages_know_its_words() {

@@ -272,17 +272,33 @@ impl LangIndex {
                 let df = self.doc_freq.get(t.as_str()).copied().unwrap_or(0);
                 df >= COMMON_MIN_DOCS && df.saturating_mul(COMMON_ONE_IN) >= self.docs
             });
-        let weighted_ids: Vec<(u32, f32)> =
-            unique.iter().filter_map(|t| Some((*table.ids.get(t.as_str())?, self.idf(t)))).collect();
+        // Each post term: its number, its weight and the synonyms that cover it too (each the
+        // numbers of a member's terms; a member with a term the index lacks covers nothing).
+        let alternatives = self.expander.alternatives(&terms);
+        let weighted_ids: Vec<(Option<u32>, f32, Vec<Vec<u32>>)> = unique
+            .iter()
+            .map(|t| {
+                let others = alternatives.get(t.as_str()).into_iter().flatten();
+                let others: Vec<Vec<u32>> = others
+                    .filter_map(|member| member.iter().map(|m| table.ids.get(m.as_str()).copied()).collect())
+                    .collect();
+                (table.ids.get(t.as_str()).copied(), self.idf(t), others)
+            })
+            .filter(|(id, _, others)| id.is_some() || !others.is_empty())
+            .collect();
         let mut candidates: Vec<Candidate> = top
             .into_iter()
             .map(|(score, address)| {
                 let doc = table.global(address);
                 let dt = &table.terms[doc];
+                let holds = |id: &u32| dt.terms.binary_search(id).is_ok();
                 let covered: f32 = weighted_ids
                     .iter()
-                    .filter(|(id, _)| dt.terms.binary_search(id).is_ok())
-                    .map(|(_, idf)| idf)
+                    .filter(|(id, _, others)| {
+                        id.as_ref().is_some_and(holds)
+                            || others.iter().any(|member: &Vec<u32>| member.iter().all(holds))
+                    })
+                    .map(|(_, idf, _)| idf)
                     .sum();
                 let coverage = if total > 0.0 { covered / total } else { 0.0 };
                 // A document that speaks about little of the post ranks lower.

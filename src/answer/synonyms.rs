@@ -17,7 +17,7 @@
 //! built-in starter vocabulary ([`BUILT_IN`], the same as the sample knowledge base's
 //! `synonyms.toml`) applies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use anyhow::{Context, bail};
@@ -116,6 +116,31 @@ impl Expander {
     }
 }
 
+impl Expander {
+    /// For each term of the post that belongs to a member of a group found in `query`, the
+    /// other members of that group (as term lists): a document holding one of them speaks of
+    /// that term, as the author declared ("impôts" is covered by "déclaration de revenus").
+    pub fn alternatives(&self, query: &[String]) -> HashMap<String, Vec<Vec<String>>> {
+        let mut alternatives: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for group in &self.groups {
+            for (m, member) in group.iter().enumerate() {
+                if !contains_run(query, member) {
+                    continue;
+                }
+                for term in member {
+                    let list = alternatives.entry(term.clone()).or_default();
+                    for (o, other) in group.iter().enumerate() {
+                        if o != m && !list.contains(other) {
+                            list.push(other.clone());
+                        }
+                    }
+                }
+            }
+        }
+        alternatives
+    }
+}
+
 fn contains_run(haystack: &[String], needle: &[String]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -129,6 +154,23 @@ mod tests {
         let synonyms = Synonyms::parse(BUILT_IN, "built-in").unwrap();
         assert!(synonyms.groups.contains_key("fr"));
         assert!(synonyms.groups.contains_key("en"));
+    }
+
+    #[test]
+    fn each_post_term_of_a_matched_member_gets_the_other_members() {
+        let synonyms =
+            Synonyms::parse("fr = [[\"impôts\", \"déclaration de revenus\", \"rapport d'impôt\"]]", "test")
+                .unwrap();
+        let fr = Expander::new(&synonyms, "fr");
+        let mut analyzer = analyzer_for("fr");
+        let alternatives = fr.alternatives(&analyze(&mut analyzer, "mes impôts sont en retard"));
+        let impot = &analyze(&mut analyzer, "impôts")[0];
+        assert_eq!(
+            alternatives[impot],
+            [analyze(&mut analyzer, "déclaration de revenus"), analyze(&mut analyzer, "rapport d'impôt")]
+        );
+        assert_eq!(alternatives.len(), 1, "{alternatives:?}");
+        assert!(fr.alternatives(&analyze(&mut analyzer, "crédit solidarité")).is_empty());
     }
 
     #[test]
