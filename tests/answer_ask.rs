@@ -111,6 +111,9 @@ fn explain_shows_how_a_post_was_read() {
     let coverage = explain["coverage"].as_array().unwrap();
     assert_eq!(coverage.len(), answer["results"].as_array().unwrap().len());
     assert!(coverage.iter().all(|c| (0.0..=1.0).contains(&c.as_f64().unwrap())), "{explain}");
+    // What the confidence reads (scripts/fit-confidence.py fits it on them).
+    assert!((0.0..=1.0).contains(&explain["margin"].as_f64().unwrap()), "{explain}");
+    assert!(explain["score_on_scale"].as_f64().unwrap() > 0.0, "{explain}");
 
     // Bots get the same object as before unless they ask for it.
     let plain: serde_json::Value = serde_json::from_str(&ask(kb.root(), &["--json", post])).unwrap();

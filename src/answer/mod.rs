@@ -123,6 +123,12 @@ pub struct Explain {
     /// Share of the post's terms, weighted by rarity, each result's document holds; in the
     /// order of `results`.
     pub coverage: Vec<f64>,
+    /// What the confidence reads, with the number of `terms`: the first result's lead over the
+    /// second, as a share of its score ...
+    pub margin: f64,
+    /// ... and its score divided by the sum of the rarity (idf) of the post's distinct terms,
+    /// about what a document holding each of them once would score.
+    pub score_on_scale: f64,
 }
 
 /// Stored display fields of a document.
@@ -288,6 +294,8 @@ impl Answerer {
             why,
             index_version: self.meta.index_version.clone(),
             explain: explain.then(|| Explain {
+                margin: round3(margin_and_scaled_score(&matched).0),
+                score_on_scale: round3(margin_and_scaled_score(&matched).1),
                 question_types: intent::INTENTS
                     .names(matched.intents)
                     .into_iter()
@@ -367,24 +375,31 @@ const COURTESY_CONFIDENCE: f32 = 0.9;
 /// strong scores only say that common words fill many fields of many documents, and such
 /// posts got confident wrong links (see the README).
 fn confidence(matched: &Matched) -> f32 {
-    if matched.only_common_terms {
+    if matched.only_common_terms || matched.candidates.is_empty() {
         return 0.0;
     }
     const BIAS: f32 = -6.72;
     const MARGIN: f32 = 2.64;
     const LOG_SCALED_SCORE: f32 = 2.02;
     const LOG_TERMS: f32 = 1.66;
-    let Some(first) = matched.candidates.first() else {
-        return 0.0;
-    };
-    let second = matched.candidates.get(1).map_or(0.0, |c| c.score);
-    let margin = if first.score > 0.0 { (first.score - second) / first.score } else { 0.0 };
-    let scaled = if matched.post_idf > 0.0 { first.score.max(0.0) / matched.post_idf } else { 0.0 };
+    let (margin, scaled) = margin_and_scaled_score(matched);
     let z = BIAS
         + MARGIN * margin
         + LOG_SCALED_SCORE * scaled.ln_1p()
         + LOG_TERMS * (matched.terms.len() as f32).ln_1p();
     1.0 / (1.0 + (-z).exp())
+}
+
+/// What the confidence reads of the ranking: the first result's lead over the second (a share
+/// of its score) and its score on the post's scale ([`Matched::post_idf`]).
+fn margin_and_scaled_score(matched: &Matched) -> (f32, f32) {
+    let Some(first) = matched.candidates.first() else {
+        return (0.0, 0.0);
+    };
+    let second = matched.candidates.get(1).map_or(0.0, |c| c.score);
+    let margin = if first.score > 0.0 { (first.score - second) / first.score } else { 0.0 };
+    let scaled = if matched.post_idf > 0.0 { first.score.max(0.0) / matched.post_idf } else { 0.0 };
+    (margin, scaled)
 }
 
 fn round3(x: f32) -> f64 {
