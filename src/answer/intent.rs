@@ -241,6 +241,15 @@ mod tests {
     }
 
     #[test]
+    fn someone_who_stops_paying_is_a_type() {
+        let heading = INTENTS.of("Que se passe-t-il si le débiteur ne paie pas?", "fr");
+        assert!(INTENTS.of("mon ex paie pu la pension depuis 3 mois", "fr").shares(heading));
+        assert!(meet("My ex stopped paying child support", "What happens if the payer does not pay?", "en"));
+        // Not being able to pay one's own balance is another question.
+        assert!(!names("Je ne peux pas payer mon solde", "fr").contains(&"not-paid".to_string()));
+    }
+
+    #[test]
     fn applying_is_a_type_and_combien_de_temps_is_no_amount() {
         let heading = INTENTS.of("Faut-il demander le crédit?", "fr");
         assert!(INTENTS.of("ça me prend quoi pour le toucher?", "fr").shares(heading));
