@@ -293,17 +293,20 @@ impl Answerer {
             reply: mask::mask_sin(&reply).into_owned(),
             why,
             index_version: self.meta.index_version.clone(),
-            explain: explain.then(|| Explain {
-                margin: round3(margin_and_scaled_score(&matched).0),
-                score_on_scale: round3(margin_and_scaled_score(&matched).1),
-                question_types: intent::INTENTS
-                    .names(matched.intents)
-                    .into_iter()
-                    .map(String::from)
-                    .collect(),
-                coverage: matched.candidates.iter().take(top).map(|c| round3(c.coverage)).collect(),
-                terms: matched.terms,
-                synonyms: matched.synonyms,
+            explain: explain.then(|| {
+                let (margin, scaled) = margin_and_scaled_score(&matched);
+                Explain {
+                    margin: round3(margin),
+                    score_on_scale: round3(scaled),
+                    question_types: intent::INTENTS
+                        .names(matched.intents)
+                        .into_iter()
+                        .map(String::from)
+                        .collect(),
+                    coverage: matched.candidates.iter().take(top).map(|c| round3(c.coverage)).collect(),
+                    terms: matched.terms,
+                    synonyms: matched.synonyms,
+                }
             }),
         }
     }
