@@ -179,7 +179,8 @@ impl LangIndex {
                 unique.push(t);
             }
         }
-        let synonyms = self.expander.expand(&terms);
+        let expansion = self.expander.expand(&terms);
+        let synonyms = expansion.extra;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let weighted = unique
             .iter()
@@ -274,7 +275,7 @@ impl LangIndex {
             });
         // Each post term: its number, its weight and the synonyms that cover it too (each the
         // numbers of a member's terms; a member with a term the index lacks covers nothing).
-        let alternatives = self.expander.alternatives(&terms);
+        let alternatives = expansion.alternatives;
         let weighted_ids: Vec<(Option<u32>, f32, Vec<Vec<u32>>)> = unique
             .iter()
             .map(|t| {

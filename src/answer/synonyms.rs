@@ -96,39 +96,23 @@ impl Expander {
         Expander { groups }
     }
 
-    /// The terms equivalent to what `query` (analyzed terms) contains: for every group with a
-    /// member found as a contiguous run in `query`, the terms of the other members that the
-    /// query lacks.
-    pub fn expand(&self, query: &[String]) -> Vec<String> {
-        let mut extra: Vec<String> = Vec::new();
+    /// What the synonyms make of `query` (analyzed terms), read in one pass over the groups:
+    /// see [`Expansion`].
+    pub fn expand(&self, query: &[String]) -> Expansion {
+        let mut expansion = Expansion::default();
         for group in &self.groups {
-            if group.iter().any(|member| contains_run(query, member)) {
-                for member in group {
-                    for term in member {
-                        if !query.contains(term) && !extra.contains(term) {
-                            extra.push(term.clone());
-                        }
-                    }
+            let matched: Vec<usize> = (0..group.len()).filter(|&m| contains_run(query, &group[m])).collect();
+            if matched.is_empty() {
+                continue;
+            }
+            for term in group.iter().flatten() {
+                if !query.contains(term) && !expansion.extra.contains(term) {
+                    expansion.extra.push(term.clone());
                 }
             }
-        }
-        extra
-    }
-}
-
-impl Expander {
-    /// For each term of the post that belongs to a member of a group found in `query`, the
-    /// other members of that group (as term lists): a document holding one of them speaks of
-    /// that term, as the author declared ("impôts" is covered by "déclaration de revenus").
-    pub fn alternatives(&self, query: &[String]) -> HashMap<String, Vec<Vec<String>>> {
-        let mut alternatives: HashMap<String, Vec<Vec<String>>> = HashMap::new();
-        for group in &self.groups {
-            for (m, member) in group.iter().enumerate() {
-                if !contains_run(query, member) {
-                    continue;
-                }
-                for term in member {
-                    let list = alternatives.entry(term.clone()).or_default();
+            for &m in &matched {
+                for term in &group[m] {
+                    let list = expansion.alternatives.entry(term.clone()).or_default();
                     for (o, other) in group.iter().enumerate() {
                         if o != m && !list.contains(other) {
                             list.push(other.clone());
@@ -137,8 +121,20 @@ impl Expander {
                 }
             }
         }
-        alternatives
+        expansion
     }
+}
+
+/// The synonyms of a query.
+#[derive(Debug, Default)]
+pub struct Expansion {
+    /// For every group with a member found as a contiguous run in the query, the terms of the
+    /// other members that the query lacks: queried at a lower weight.
+    pub extra: Vec<String>,
+    /// For each query term of a member found, the other members of its group (as term lists):
+    /// a document holding one of them speaks of that term, as the author declared ("impôts" is
+    /// covered by "déclaration de revenus").
+    pub alternatives: HashMap<String, Vec<Vec<String>>>,
 }
 
 fn contains_run(haystack: &[String], needle: &[String]) -> bool {
@@ -163,14 +159,14 @@ mod tests {
                 .unwrap();
         let fr = Expander::new(&synonyms, "fr");
         let mut analyzer = analyzer_for("fr");
-        let alternatives = fr.alternatives(&analyze(&mut analyzer, "mes impôts sont en retard"));
+        let alternatives = fr.expand(&analyze(&mut analyzer, "mes impôts sont en retard")).alternatives;
         let impot = &analyze(&mut analyzer, "impôts")[0];
         assert_eq!(
             alternatives[impot],
             [analyze(&mut analyzer, "déclaration de revenus"), analyze(&mut analyzer, "rapport d'impôt")]
         );
         assert_eq!(alternatives.len(), 1, "{alternatives:?}");
-        assert!(fr.alternatives(&analyze(&mut analyzer, "crédit solidarité")).is_empty());
+        assert!(fr.expand(&analyze(&mut analyzer, "crédit solidarité")).alternatives.is_empty());
     }
 
     #[test]
@@ -190,13 +186,13 @@ mod tests {
         let fr = Expander::new(&synonyms, "fr");
         let mut analyzer = analyzer_for("fr");
         let query = analyze(&mut analyzer, "où trouver mon NAS");
-        let extra = fr.expand(&query);
+        let extra = fr.expand(&query).extra;
         assert_eq!(extra, analyze(&mut analyzer, "numéro assurance sociale"));
         // A multi-word member matches as a run and expands to the abbreviation.
         let query = analyze(&mut analyzer, "mon numéro d’assurance sociale");
-        assert_eq!(fr.expand(&query), analyze(&mut analyzer, "NAS"));
+        assert_eq!(fr.expand(&query).extra, analyze(&mut analyzer, "NAS"));
         // Nothing to expand, and languages stay apart.
-        assert!(fr.expand(&analyze(&mut analyzer, "crédit solidarité")).is_empty());
-        assert!(Expander::new(&synonyms, "en").expand(&query).is_empty());
+        assert!(fr.expand(&analyze(&mut analyzer, "crédit solidarité")).extra.is_empty());
+        assert!(Expander::new(&synonyms, "en").expand(&query).extra.is_empty());
     }
 }
