@@ -78,6 +78,35 @@ fn a_post_whose_common_words_tie_takes_the_language_whose_pages_know_its_words()
     assert_eq!(answer.lang, "fr");
 }
 
+/// Everyday words of the starter synonyms: "en retard" is a late filing, a "DM" a private
+/// message, looking after someone's affairs a power of attorney. Posts written for this test.
+#[test]
+fn starter_synonyms_link_everyday_words_to_the_agencys_terms() {
+    let answerer = reference_corpus();
+    let base = "https://aide.example.qc.ca";
+    for (text, expected) in [
+        (
+            "Combien ça coûte si j'envoie mes impôts en retard?",
+            "/fr/particuliers/paiement-solde-penalites/#penalite-production-tardive",
+        ),
+        (
+            "Quelqu'un m'a écrit en DM en disant être Revenu Québec, c'est vrai?",
+            "/fr/revenu-quebec/medias-sociaux/#messages-prives",
+        ),
+        (
+            "Got a DM from someone saying they work for Revenu Québec, legit?",
+            "/en/revenu-quebec/social-media/#private-messages",
+        ),
+        (
+            "Mon père veut que je puisse m'occuper de ses affaires avec vous, comment faire?",
+            "/fr/revenu-quebec/services-en-ligne/#procuration",
+        ),
+    ] {
+        let answer = answerer.answer(&post(text), 5);
+        assert_eq!(answer.results[0].url, format!("{base}{expected}"), "{text}");
+    }
+}
+
 #[test]
 fn hashtags_and_language_detection_reach_the_right_page() {
     let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});

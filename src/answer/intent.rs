@@ -129,6 +129,17 @@ mod tests {
     }
 
     #[test]
+    fn conditions_and_requirements_ask_who_is_eligible() {
+        let heading = INTENTS.of("Qui a droit à la prime au travail?", "fr");
+        assert!(
+            INTENTS.of("c'est quoi les conditions pour avoir la prime au travail?", "fr").shares(heading)
+        );
+        assert!(INTENTS.of("critères d'admissibilité?", "fr").shares(heading));
+        let heading = INTENTS.of("Who is eligible for the work premium?", "en");
+        assert!(INTENTS.of("what are the requirements for the work premium?", "en").shares(heading));
+    }
+
+    #[test]
     fn how_long_asks_for_a_time_limit() {
         let post = INTENTS.of("On a combien de jours pour contester?", "fr");
         assert!(post.shares(INTENTS.of("Quel est le délai pour présenter une opposition?", "fr")));

@@ -202,6 +202,17 @@ mod tests {
     }
 
     #[test]
+    fn ones_own_file_is_a_whole_word() {
+        let signals = |text| POLICY.judge(text, "en").signals;
+        // "my accountant" is not "my account"; plurals still are one's own.
+        assert!(
+            !signals("My accountant mentioned 'tip allocation', what is that?").contains(&"my-file".into())
+        );
+        assert!(signals("my account shows a balance").contains(&"my-file".into()));
+        assert!(signals("both my payments are late").contains(&"my-file".into()));
+    }
+
+    #[test]
     fn an_identifier_makes_a_post_personal() {
         assert!(personal("Est-ce que ma déclaration est traitée? NAS 111-222-333", "fr"));
         assert!(personal("Please confirm receipt, account 1234567890 RT0001", "en"));
@@ -227,6 +238,12 @@ mod tests {
             ("Mon remboursement a été retenu pour une dette, laquelle?", "fr"),
             ("Mes versements anticipés de prime au travail ont été coupés sans explication", "fr"),
             ("Vous avez bloqué mon compte, je peux plus me connecter", "fr"),
+            // An adverb between the verb and what was done, and an order to look at the file,
+            // outweigh "c'est-tu normal" (which alone asks about the general case).
+            (
+                "Vous avez quand même pris tout son remboursement 😡 c'est tu normal?? regardez son dossier",
+                "fr",
+            ),
             (
                 "Ça fait trois fois que j'appelle pour mon avis de nouvelle cotisation et personne me rappelle",
                 "fr",
