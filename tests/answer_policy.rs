@@ -42,7 +42,7 @@ struct Labelled {
 /// Pourquoi?", a notice received "mais on a payé", the agency "saisit" or "pulled" money, an
 /// amount "au lieu de" the usual one...), with tests of posts written apart in
 /// `src/answer/policy.rs`.
-const SETS: [(&str, usize, usize, usize); 7] = [
+const SETS: [(&str, usize, usize, usize); 8] = [
     // Missed: "Mon remboursement??? 😤😤", which says too little.
     ("policy-written-blind.jsonl", 1, 0, 0),
     // Missed: being under audit, a collections agent's call.
@@ -59,6 +59,10 @@ const SETS: [(&str, usize, usize, usize); 7] = [
     // Made personal, by the model: a support payer who stopped paying, asked in general terms
     // ("qu'est-ce que vous faites quand il paie pas?").
     ("policy-written-blind-7.jsonl", 20, 0, 1),
+    // Written on 2026-12-08; as written the rules caught 25 of 40 and the whole policy 33.
+    // Missed: a support payer who has not paid for two months, told without a word of one's
+    // own file.
+    ("policy-written-blind-8.jsonl", 9, 1, 0),
 ];
 
 /// The set the model is never trained on (`scripts/train-personal-model.py` leaves it out).

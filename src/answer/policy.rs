@@ -202,6 +202,22 @@ mod tests {
     }
 
     #[test]
+    fn money_of_ones_own_gone_astray_is_personal() {
+        assert_personal(&[
+            ("Mon remboursement est allé dans mon ancien compte, comment ravoir mon argent?", "fr"),
+            ("On a payé 2 000 $ en trop l'an dernier, c'est passé où?", "fr"),
+            ("L'agent m'a dit qu'il me rappellerait pis depuis, silence radio. Mon avis?", "fr"),
+            ("My husband's work premium payments stopped in March. What happened?", "en"),
+            ("The refund was deposited into my old account. How do I get my money back?", "en"),
+            ("I changed it in June. What address do you have for me now?", "en"),
+        ]);
+        assert_answerable(&[
+            ("Si mon remboursement va dans mon ancien compte, qu'est-ce que je fais?", "fr"),
+            ("What happened to the old tax shield rules?", "en"),
+        ]);
+    }
+
+    #[test]
     fn ones_own_file_is_a_whole_word() {
         let signals = |text| POLICY.judge(text, "en").signals;
         // "my accountant" is not "my account"; plurals still are one's own.

@@ -191,7 +191,10 @@ impl LangIndex {
             // lower constant weight (tf and idf of a guess mean little).
             let near = if self.doc_freq.contains_key(term) {
                 None
-            } else if term.chars().count() >= FUZZY_MIN_LEN && !term.chars().any(|c| c.is_ascii_digit()) {
+            } else if weight == 1.0
+                && term.chars().count() >= FUZZY_MIN_LEN
+                && !term.chars().any(|c| c.is_ascii_digit())
+            {
                 let distance = if term.chars().count() >= 8 { 2 } else { 1 };
                 let near = self.vocabulary.near(term, distance);
                 if near.is_empty() {
