@@ -3,7 +3,8 @@
 //! The query is a tantivy `BooleanQuery` of boosted term queries over the language's fields
 //! (question heading strongest, then title, tags and description, then the answer text),
 //! synonyms of the post's terms at a lower weight, fuzzy terms for long words the index does
-//! not know (typos), and phrase queries with slop over consecutive terms (proximity).
+//! not know (typos), and phrase queries with slop over consecutive terms in the heading
+//! (proximity).
 //! The best candidates are then re-scored with their coverage of the post's terms, which also
 //! drives the confidence.
 
@@ -37,7 +38,7 @@ const BOOSTS: [(Part, f32); 5] = [
 const SYNONYM_WEIGHT: f32 = 0.6;
 /// Weight of a fuzzy (typo-tolerant) term.
 const FUZZY_WEIGHT: f32 = 0.5;
-/// Weight of two consecutive post terms found close together.
+/// Weight of two consecutive post terms found close together in a heading.
 const PROXIMITY_BOOST: f32 = 0.5;
 /// Words shorter than this are never fuzzy: short words have too many neighbours.
 const FUZZY_MIN_LEN: usize = 5;

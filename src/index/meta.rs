@@ -12,7 +12,8 @@ use crate::answer::synonyms::Synonyms;
 pub const META_FILE: &str = "guichet-meta.json";
 
 /// Layout version of guichet's index folder; an index of another layout must be rebuilt.
-pub const FORMAT: u32 = 1;
+/// 2: the answer text keeps no word positions (proximity is read in the heading only).
+pub const FORMAT: u32 = 2;
 
 /// Everything about the knowledge base that answering a post needs.
 #[derive(Debug, Clone, Serialize, Deserialize)]

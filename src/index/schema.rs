@@ -29,10 +29,14 @@ pub enum Part {
 impl Part {
     pub const ALL: [Part; 5] = [Part::Question, Part::Title, Part::Tags, Part::Description, Part::Body];
 
-    /// Whether the part records word positions: only the parts that proximity queries read
-    /// (the others would cost indexing time and space for nothing).
+    /// Whether the part records word positions: only the part that proximity queries read,
+    /// the heading (the others would cost indexing time and space for nothing). Proximity in
+    /// the answer text was measured and dropped: over 802 answerable posts of the dev set and
+    /// the sets of `tests/fixtures`, five more first results were right without it, the same
+    /// number of right links were posted at an equal count of wrong ones, and `ask` took 18 %
+    /// less time on a 10,000-page index (see the README).
     pub fn has_positions(self) -> bool {
-        matches!(self, Part::Question | Part::Body)
+        matches!(self, Part::Question)
     }
 
     fn name(self) -> &'static str {
