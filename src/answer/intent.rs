@@ -140,6 +140,20 @@ mod tests {
     }
 
     #[test]
+    fn a_refund_kept_for_a_debt_is_one_type_but_not_tax_withheld_from_a_pay() {
+        let heading = INTENTS.of("Pourquoi mon remboursement a-t-il été retenu ou réduit?", "fr");
+        assert!(
+            INTENTS.of("RQ peut-tu garder mon retour si je dois aux prêts et bourses?", "fr").shares(heading)
+        );
+        assert!(
+            !INTENTS.of("Quelles retenues l'employeur fait-il sur les pourboires?", "fr").shares(heading)
+        );
+        let heading = INTENTS.of("Why was my refund withheld or reduced?", "en");
+        assert!(INTENTS.of("can they keep my refund if I owe student loans?", "en").shares(heading));
+        assert!(!INTENTS.of("Is enough tax withheld from my retirement income?", "en").shares(heading));
+    }
+
+    #[test]
     fn how_long_asks_for_a_time_limit() {
         let post = INTENTS.of("On a combien de jours pour contester?", "fr");
         assert!(post.shares(INTENTS.of("Quel est le délai pour présenter une opposition?", "fr")));
