@@ -79,7 +79,8 @@ fn a_post_whose_common_words_tie_takes_the_language_whose_pages_know_its_words()
 }
 
 /// Everyday words of the starter synonyms: "en retard" is a late filing, a "DM" a private
-/// message, looking after someone's affairs a power of attorney. Posts written for this test.
+/// message, looking after someone's affairs a power of attorney, owing money a debt. Posts
+/// written for this test.
 #[test]
 fn starter_synonyms_link_everyday_words_to_the_agencys_terms() {
     let answerer = reference_corpus();
@@ -100,6 +101,16 @@ fn starter_synonyms_link_everyday_words_to_the_agencys_terms() {
         (
             "Mon père veut que je puisse m'occuper de ses affaires avec vous, comment faire?",
             "/fr/revenu-quebec/services-en-ligne/#procuration",
+        ),
+        // "garder" is no longer read as "garde" (childcare), owing money is a debt, and a
+        // refund kept is a question type.
+        (
+            "Est-ce que Revenu Québec peut garder mon remboursement si je dois de l'argent à un autre ministère?",
+            "/fr/particuliers/avis-cotisation-remboursement/#remboursement-retenu",
+        ),
+        (
+            "Can Revenu Québec keep my refund if I owe money to another department?",
+            "/en/individuals/notice-assessment-refund/#refund-withheld",
         ),
     ] {
         let answer = answerer.answer(&post(text), 5);

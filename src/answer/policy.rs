@@ -218,6 +218,21 @@ mod tests {
     }
 
     #[test]
+    fn advertising_is_nobodys_file_but_asking_to_be_written_to_is_no_advertising() {
+        assert_answerable(&[
+            ("💸 Gagnez 300$ par jour de la maison!! Cliquez ici 👉 #argent", "fr"),
+            (
+                "Made $4,000 a week trading from home, DM her, limited spots!! my refund was never this big",
+                "en",
+            ),
+        ]);
+        assert_personal(&[
+            ("Vous avez saisi mon compte sans avertissement. Écrivez-moi en privé", "fr"),
+            ("DM me, why was my solidarity credit cut?", "en"),
+        ]);
+    }
+
+    #[test]
     fn ones_own_file_is_a_whole_word() {
         let signals = |text| POLICY.judge(text, "en").signals;
         // "my accountant" is not "my account"; plurals still are one's own.

@@ -58,6 +58,7 @@ fn pipeline<T: Tokenizer>(lang: &str, tokenizer: T) -> TextAnalyzer {
             .filter(LowerCaser)
             .filter(ElisionFilter)
             .filter(StopWordFilter::remove(stopwords::FRENCH.iter().map(|w| w.to_string())))
+            .filter(KeepApartFilter)
             .filter(Stemmer::new(Language::French))
             .filter(AsciiFoldingFilter)
             .build(),
@@ -197,6 +198,49 @@ fn strip_elision(text: &mut String) {
     }
 }
 
+/// Replaces the forms of French "garder" (to keep) by "conserver", its equivalent. Snowball
+/// stems them `gard`, the stem of "garde" (care: "frais de garde d'enfants"), so "peut-il
+/// garder mon remboursement?" and "combien de temps garder mes factures?" both went to the
+/// childcare pages; "conserver" stems apart (`conserv`), where the pages say "conservez".
+/// Expects lower-cased tokens; the noun "garde" and its plural stay as they are.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeepApartFilter;
+
+impl TokenFilter for KeepApartFilter {
+    type Tokenizer<T: Tokenizer> = MapFilter<T, fn(&mut String)>;
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        MapFilter { inner: tokenizer, map: keep_apart }
+    }
+}
+
+/// Forms of "garder" that are never the noun "garde", with and without their accent.
+const GARDER: [&str; 18] = [
+    "garder",
+    "gardé",
+    "gardée",
+    "gardés",
+    "gardées",
+    "gardee",
+    "gardees",
+    "gardent",
+    "gardez",
+    "gardons",
+    "garderai",
+    "garderais",
+    "garderait",
+    "garderez",
+    "garderont",
+    "gardais",
+    "gardait",
+    "gardaient",
+];
+
+fn keep_apart(text: &mut String) {
+    if GARDER.contains(&text.as_str()) {
+        *text = "conserver".to_string();
+    }
+}
+
 /// Removes an English possessive (`client's` -> `client`, `parents’` stays `parents`).
 /// Expects lower-cased tokens.
 #[derive(Clone, Copy, Debug, Default)]
@@ -289,6 +333,14 @@ mod tests {
     fn french_stemming_joins_inflections() {
         assert_eq!(terms("fr", "déclarations"), terms("fr", "déclaration"));
         assert_eq!(terms("fr", "versements"), terms("fr", "versement"));
+    }
+
+    #[test]
+    fn to_keep_is_kept_apart_from_care() {
+        assert_eq!(terms("fr", "garder mes factures"), terms("fr", "conservez mes factures"));
+        assert_eq!(terms("fr", "ils ont gardé"), terms("fr", "ils ont gardee"));
+        assert_ne!(terms("fr", "garder"), terms("fr", "garde"));
+        assert_eq!(terms("fr", "frais de garde"), terms("fr", "frais de gardes"));
     }
 
     #[test]
