@@ -46,9 +46,14 @@ TRAINING = {
     "policy-5": "tests/fixtures/policy-written-blind-5.jsonl",
     "policy-6": "tests/fixtures/policy-written-blind-6.jsonl",
     "written-blind-5": "tests/fixtures/posts-written-blind-5.jsonl",
-    # Not tests/fixtures/policy-written-blind-7.jsonl: the test suite keeps it to measure the
-    # model on posts it has never seen (tests/answer_policy.rs). Nor posts-written-blind-6.jsonl,
-    # written after the model was trained again: add it when the model is trained next.
+    # Added 8 December.
+    "policy-7": "tests/fixtures/policy-written-blind-7.jsonl",
+    "written-blind-6": "tests/fixtures/posts-written-blind-6.jsonl",
+    "written-blind-7": "tests/fixtures/posts-written-blind-7.jsonl",
+    "written-blind-8": "tests/fixtures/posts-written-blind-8.jsonl",
+    "written-blind-9": "tests/fixtures/posts-written-blind-9.jsonl",
+    # Not tests/fixtures/policy-written-blind-8.jsonl: the test suite keeps it to measure the
+    # model on posts it has never seen (tests/answer_policy.rs).
 }
 DEV = os.path.join(SHARED, "eval/questions-dev.jsonl")
 # L2 regularisation (smaller is stronger): 0.3 to 10 give the same held-out figures within a

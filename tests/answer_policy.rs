@@ -56,9 +56,9 @@ const SETS: [(&str, usize, usize, usize); 8] = [
     // Made personal: "My notice of assessment ... you changed an amount I claimed. Does that
     // mean I'm being audited?", which reads either way.
     ("policy-written-blind-6.jsonl", 15, 0, 1),
-    // Made personal, by the model: a support payer who stopped paying, asked in general terms
-    // ("qu'est-ce que vous faites quand il paie pas?").
-    ("policy-written-blind-7.jsonl", 20, 0, 1),
+    // Made personal by the model before it was trained on this set: a support payer who
+    // stopped paying, asked in general terms ("qu'est-ce que vous faites quand il paie pas?").
+    ("policy-written-blind-7.jsonl", 20, 0, 0),
     // Written on 2026-12-08; as written the rules caught 25 of 40 and the whole policy 33.
     // Missed: a support payer who has not paid for two months, told without a word of one's
     // own file.
@@ -66,7 +66,7 @@ const SETS: [(&str, usize, usize, usize); 8] = [
 ];
 
 /// The set the model is never trained on (`scripts/train-personal-model.py` leaves it out).
-const HELD_OUT: &str = "policy-written-blind-7.jsonl";
+const HELD_OUT: &str = "policy-written-blind-8.jsonl";
 
 fn read_set(file: &str) -> Vec<Labelled> {
     let path = format!("{}/tests/fixtures/{file}", env!("CARGO_MANIFEST_DIR"));
@@ -120,11 +120,11 @@ fn the_model_alone_catches_most_personal_posts_of_a_set_it_never_saw() {
             if post.kind == "personal" { &mut caught } else { &mut made_personal }.push(post.id.clone());
         }
     }
-    // Recorded: 27 of 40 caught, 1 general post made personal (the model trained on 1,026
-    // posts; rules as written: 6 caught). On the fifth set, before it was trained on, the model
-    // trained on 766 posts caught 36.
-    assert!(caught.len() >= 27, "personal posts caught by the model alone: {}", caught.len());
-    assert!(made_personal.len() <= 1, "general posts made personal by the model: {made_personal:?}");
+    // Recorded: 32 of 40 caught, no general post made personal (the model trained on 1,526
+    // posts on 2026-12-08; the model before it, trained on 1,026, also caught 32). On the
+    // seventh set, before it was trained on, the model trained on 1,026 posts caught 27.
+    assert!(caught.len() >= 32, "personal posts caught by the model alone: {}", caught.len());
+    assert!(made_personal.is_empty(), "general posts made personal by the model: {made_personal:?}");
 }
 
 #[test]
