@@ -154,6 +154,16 @@ mod tests {
     }
 
     #[test]
+    fn getting_a_credit_before_tax_time_is_one_type_but_monthly_alone_is_not() {
+        let heading = INTENTS.of("Comment recevoir le crédit par versements anticipés?", "fr");
+        assert!(INTENTS.of("on peut-tu l'avoir au lieu d'attendre le rapport d'impôt?", "fr").shares(heading));
+        assert!(!INTENTS.of("le crédit solidarité, c'est-tu chaque mois?", "fr").shares(heading));
+        let heading = INTENTS.of("Can I get the work premium in advance payments?", "en");
+        assert!(INTENTS.of("can it be paid instead of waiting for my return?", "en").shares(heading));
+        assert!(!INTENTS.of("is the solidarity credit paid monthly?", "en").shares(heading));
+    }
+
+    #[test]
     fn how_long_asks_for_a_time_limit() {
         let post = INTENTS.of("On a combien de jours pour contester?", "fr");
         assert!(post.shares(INTENTS.of("Quel est le délai pour présenter une opposition?", "fr")));
