@@ -200,3 +200,14 @@ fn unknown_front_matter_key() {
     );
     assert_one_warning(&files, &["content/fr/credit.md:4: warning:", "unknown front matter key `tgas`"]);
 }
+
+#[test]
+fn synonym_read_as_one_word() {
+    let synonyms =
+        "fr = [\n  [\"TPS\", \"GST\"],\n  [\"travailleur autonome\", \"pigiste\", \"à son compte\"],\n]\n";
+    let files = with(clean_files(), "synonyms.toml", synonyms.to_string());
+    assert_one_warning(
+        &files,
+        &["synonyms.toml:3: warning:", "\"à son compte\" is read as the one word `compt`"],
+    );
+}

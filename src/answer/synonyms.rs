@@ -67,6 +67,52 @@ impl Synonyms {
     }
 }
 
+/// A member of several words that analysis reads as one word: its other words are stop words
+/// ("faire ses impôts" is read as `impot`), so it adds its group to every post with that one
+/// word, and the group is far looser than its author meant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LooseMember {
+    pub lang: String,
+    /// The member as written.
+    pub member: String,
+    /// The one term it is read as.
+    pub term: String,
+}
+
+impl Synonyms {
+    /// The members read as one word, in file order. A member whose one word a one-word member
+    /// of its group gives too ("se plaindre" beside "plaindre") adds nothing and is not listed.
+    pub fn loose_members(&self) -> Vec<LooseMember> {
+        let mut loose = Vec::new();
+        for (lang, groups) in &self.groups {
+            let mut analyzer = analyzer_for(lang);
+            for group in groups {
+                let analyzed: Vec<(usize, Vec<String>)> = group
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count(),
+                            analyze(&mut analyzer, m),
+                        )
+                    })
+                    .collect();
+                for (member, (words, terms)) in group.iter().zip(&analyzed) {
+                    let [term] = terms.as_slice() else { continue };
+                    let said_alone = analyzed.iter().any(|(w, t)| *w == 1 && t == terms);
+                    if *words >= 2 && !said_alone {
+                        loose.push(LooseMember {
+                            lang: lang.clone(),
+                            member: member.clone(),
+                            term: term.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        loose
+    }
+}
+
 /// Synonym groups of one language, analyzed once so that matching a query is a scan of short
 /// term sequences.
 #[derive(Debug, Clone, Default)]
@@ -150,6 +196,23 @@ mod tests {
         let synonyms = Synonyms::parse(BUILT_IN, "built-in").unwrap();
         assert!(synonyms.groups.contains_key("fr"));
         assert!(synonyms.groups.contains_key("en"));
+    }
+
+    #[test]
+    fn members_read_as_one_word_are_listed_unless_that_word_is_a_member() {
+        let text = r#"
+            fr = [["travailleur autonome", "pigiste", "à son compte"], ["plainte", "se plaindre", "plaindre"]]
+            en = [["deduct", "write off"], ["late filing", "file late"]]
+        "#;
+        let loose = Synonyms::parse(text, "test").unwrap().loose_members();
+        let found: Vec<(&str, &str, &str)> =
+            loose.iter().map(|l| (l.lang.as_str(), l.member.as_str(), l.term.as_str())).collect();
+        assert_eq!(found, [("en", "write off", "write"), ("fr", "à son compte", "compt")]);
+    }
+
+    #[test]
+    fn the_starter_vocabulary_has_no_member_read_as_one_word() {
+        assert_eq!(Synonyms::parse(BUILT_IN, "built-in").unwrap().loose_members(), []);
     }
 
     #[test]

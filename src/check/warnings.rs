@@ -16,7 +16,38 @@ pub fn warnings(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> =
         site.pages.par_iter().flat_map_iter(|page| page_warnings(site, page, today)).collect();
     out.extend(duplicate_questions(site));
+    out.extend(loose_synonyms(site));
     out
+}
+
+/// Members of the synonyms file that analysis reads as one word (see
+/// [`crate::answer::synonyms::LooseMember`]). A file that is missing (the built-in vocabulary
+/// applies) or broken (the build reports it as an error) gives none.
+fn loose_synonyms(site: &Site) -> Vec<Diagnostic> {
+    let file = &site.config.answer.synonyms;
+    let Ok(text) = std::fs::read_to_string(site.root.join(file)) else { return Vec::new() };
+    let Ok(synonyms) = crate::answer::synonyms::Synonyms::parse(&text, &file.display().to_string()) else {
+        return Vec::new();
+    };
+    synonyms
+        .loose_members()
+        .into_iter()
+        .map(|loose| {
+            let d = Diagnostic::warning(
+                file.clone(),
+                format!(
+                    "the `{}` synonym \"{}\" is read as the one word `{}`: its other words are too common to be searched, so its group is added to every post with that word",
+                    loose.lang, loose.member, loose.term
+                ),
+            )
+            .help("give the member a second word that is searched (\"travailler à son compte\", not \"à son compte\"), or remove it");
+            let at = ["\"", "'"].iter().find_map(|q| text.find(&format!("{q}{}{q}", loose.member)));
+            match at {
+                Some(i) => d.at_line(line_col(&text, i).0),
+                None => d,
+            }
+        })
+        .collect()
 }
 
 /// The warnings of one page.
