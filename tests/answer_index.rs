@@ -118,6 +118,13 @@ fn starter_synonyms_link_everyday_words_to_the_agencys_terms() {
     }
 }
 
+/// A post that asks whether anyone is there names nothing the knowledge base answers.
+#[test]
+fn is_anyone_there_gets_no_public_link() {
+    let answer = reference_corpus().answer(&post("allo?? y'a quelqu'un??"), 5);
+    assert_eq!(answer.decision, Decision::None, "{:?}", answer.results.first());
+}
+
 #[test]
 fn hashtags_and_language_detection_reach_the_right_page() {
     let kb = answer_support::build_kb(&answer_support::fixture(), |_| {});

@@ -156,11 +156,20 @@ mod tests {
     #[test]
     fn getting_a_credit_before_tax_time_is_one_type_but_monthly_alone_is_not() {
         let heading = INTENTS.of("Comment recevoir le crédit par versements anticipés?", "fr");
-        assert!(INTENTS.of("on peut-tu l'avoir au lieu d'attendre le rapport d'impôt?", "fr").shares(heading));
+        assert!(
+            INTENTS.of("on peut-tu l'avoir au lieu d'attendre le rapport d'impôt?", "fr").shares(heading)
+        );
         assert!(!INTENTS.of("le crédit solidarité, c'est-tu chaque mois?", "fr").shares(heading));
         let heading = INTENTS.of("Can I get the work premium in advance payments?", "en");
         assert!(INTENTS.of("can it be paid instead of waiting for my return?", "en").shares(heading));
         assert!(!INTENTS.of("is the solidarity credit paid monthly?", "en").shares(heading));
+    }
+
+    #[test]
+    fn what_is_with_a_possessive_asks_for_no_definition() {
+        assert!(names("c'est quoi mes obligations avec vous autres?", "fr").is_empty());
+        assert!(names("C'est quoi nos obligations si on loue le chalet?", "fr").is_empty());
+        assert_eq!(names("c'est quoi la taxe d'hébergement?", "fr"), ["definition"]);
     }
 
     #[test]

@@ -346,6 +346,8 @@ mod tests {
     #[test]
     fn french_stop_words_are_removed() {
         assert_eq!(terms("fr", "le crédit de la personne"), terms("fr", "crédit personne"));
+        // "y a-tu quelqu'un?" names nothing to search for.
+        assert!(terms("fr", "quelqu'un quelqu’un").is_empty());
     }
 
     #[test]
