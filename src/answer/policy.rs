@@ -233,6 +233,13 @@ mod tests {
     }
 
     #[test]
+    fn asking_the_agency_for_advice_is_no_act_of_the_agency() {
+        let signals = |text| POLICY.judge(text, "fr").signals;
+        assert!(!signals("Un CELI ou ma marge? Vous me conseillez quoi?").contains(&"the-agency-did".into()));
+        assert!(signals("Vous me chargez des intérêts, pourquoi?").contains(&"the-agency-did".into()));
+    }
+
+    #[test]
     fn ones_own_file_is_a_whole_word() {
         let signals = |text| POLICY.judge(text, "en").signals;
         // "my accountant" is not "my account"; plurals still are one's own.
