@@ -52,6 +52,8 @@ TRAINING = {
     "written-blind-7": "tests/fixtures/posts-written-blind-7.jsonl",
     "written-blind-8": "tests/fixtures/posts-written-blind-8.jsonl",
     "written-blind-9": "tests/fixtures/posts-written-blind-9.jsonl",
+    "written-blind-10": "tests/fixtures/posts-written-blind-10.jsonl",
+    "out-of-scope-2": "tests/fixtures/out-of-scope-written-blind-2.jsonl",
     # Not tests/fixtures/policy-written-blind-8.jsonl: the test suite keeps it to measure the
     # model on posts it has never seen (tests/answer_policy.rs).
 }

@@ -120,9 +120,9 @@ fn the_model_alone_catches_most_personal_posts_of_a_set_it_never_saw() {
             if post.kind == "personal" { &mut caught } else { &mut made_personal }.push(post.id.clone());
         }
     }
-    // Recorded: 32 of 40 caught, no general post made personal (the model trained on 1,526
-    // posts on 2026-12-08; the model before it, trained on 1,026, also caught 32). On the
-    // seventh set, before it was trained on, the model trained on 1,026 posts caught 27.
+    // Recorded: 32 of 40 caught, no general post made personal (the model trained on 1,706
+    // posts on 2026-12-08; the models trained on 1,526 and on 1,026 posts also caught 32). On
+    // the seventh set, before it was trained on, the model trained on 1,026 posts caught 27.
     assert!(caught.len() >= 32, "personal posts caught by the model alone: {}", caught.len());
     assert!(made_personal.is_empty(), "general posts made personal by the model: {made_personal:?}");
 }

@@ -233,6 +233,20 @@ mod tests {
     }
 
     #[test]
+    fn someone_posing_as_the_agency_is_a_fraud_check() {
+        assert_answerable(&[
+            (
+                "A guy claiming to be from Revenu Québec texted me to verify my refund. Do you ever text people?",
+                "en",
+            ),
+            (
+                "Un gars se faisant passer pour Revenu Québec veut vérifier mon remboursement, c'est normal?",
+                "fr",
+            ),
+        ]);
+    }
+
+    #[test]
     fn asking_the_agency_for_advice_is_no_act_of_the_agency() {
         let signals = |text| POLICY.judge(text, "fr").signals;
         assert!(!signals("Un CELI ou ma marge? Vous me conseillez quoi?").contains(&"the-agency-did".into()));
