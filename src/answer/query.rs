@@ -183,16 +183,18 @@ impl LangIndex {
         let expansion = self.expander.expand(&terms);
         let synonyms = expansion.extra;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // (term, weight, whether the post wrote it rather than the synonyms file)
         let weighted = unique
             .iter()
-            .map(|t| (t.as_str(), 1.0))
-            .chain(synonyms.iter().map(|t| (t.as_str(), SYNONYM_WEIGHT)));
-        for (term, weight) in weighted {
+            .map(|t| (t.as_str(), 1.0, true))
+            .chain(synonyms.iter().map(|t| (t.as_str(), SYNONYM_WEIGHT, false)));
+        for (term, weight, written) in weighted {
             // A word the index does not know may be a typo of words it knows: they count, at a
-            // lower constant weight (tf and idf of a guess mean little).
+            // lower constant weight (tf and idf of a guess mean little). Only a word the post
+            // wrote: a synonym the knowledge base lacks is no typo.
             let near = if self.doc_freq.contains_key(term) {
                 None
-            } else if weight == 1.0
+            } else if written
                 && term.chars().count() >= FUZZY_MIN_LEN
                 && !term.chars().any(|c| c.is_ascii_digit())
             {
